@@ -1,0 +1,483 @@
+// The component's arguments, their defaults, and their validation. Plain values are checked
+// synchronously into `Settings`; values that may be unknown at preview (supplied secrets, PEM
+// text) are checked by `checkSuppliedValues` once known. Pure: no Pulumi runtime calls.
+import * as crypto from "node:crypto";
+import * as jose from "jose";
+import type * as pulumi from "@pulumi/pulumi";
+import { STORK_ISSUERS } from "./env";
+
+export type StorkMode = "operator" | "deployment" | "none";
+export type StorkKeyPairing = "stork" | "apps";
+export type UsernameClaim = "sub" | "email" | "name";
+export type SecurityMode = "env" | "operator";
+
+/**
+ * Self-signed tokens: an issuer plus a shared secret and/or a public key.
+ *
+ * @example
+ * { issuer: "portworx.example.com" } // a shared secret is generated
+ */
+export interface SelfSignedArgs {
+    /** `PORTWORX_AUTH_JWT_ISSUER`: must equal the `iss` of self-signed tokens. Not an `https://` URL. */
+    issuer: string;
+    /** HMAC key for HS256/384/512 tokens, at least 32 bytes. Generated when no key of any kind is given. */
+    sharedSecret?: pulumi.Input<string>;
+    /** PEM `PUBLIC KEY` (RSA, at least 2048 bits) for RS256/384/512 tokens. */
+    rsaPublicKey?: pulumi.Input<string>;
+    /** PEM `PUBLIC KEY` (EC P-256, P-384 or P-521) for ES256/384/512 tokens. */
+    ecdsaPublicKey?: pulumi.Input<string>;
+}
+
+/**
+ * OpenID Connect.
+ *
+ * @example
+ * { issuer: "https://login.example.com/realms/storage", clientId: "portworx" }
+ */
+export interface OidcArgs {
+    /** `PORTWORX_AUTH_OIDC_ISSUER`: absolute `https` URL, no query or fragment. */
+    issuer: string;
+    /** `PORTWORX_AUTH_OIDC_CLIENTID`. */
+    clientId: string;
+    /** `PORTWORX_AUTH_OIDC_CUSTOM_NAMESPACE`: prefix under which the provider puts custom claims. */
+    customClaimNamespace?: string;
+}
+
+/**
+ * Where Stork runs and how it is wired.
+ *
+ * @example
+ * { mode: "deployment", namespace: "kube-system" } // Stork installed without the operator
+ */
+export interface StorkArgs {
+    /** `operator` (default): `spec.stork.env`; `deployment`: patch Stork's Deployment; `none`: no wiring. */
+    mode?: StorkMode;
+    /** Stork Deployment name (`deployment` mode). Default `stork`. */
+    deploymentName?: string;
+    /** Stork's namespace (`deployment` mode). Default: `namespace`. */
+    namespace?: string;
+    /** Stork's container name (`deployment` mode). Default `stork`. */
+    containerName?: string;
+}
+
+/**
+ * Opaque key versions: changing one regenerates that key only and rolls the pods that read it.
+ *
+ * @example
+ * { systemKey: "2026-11" }
+ */
+export interface RotationArgs {
+    systemKey?: string;
+    storkKey?: string;
+    sharedSecret?: string;
+}
+
+/**
+ * Arguments of {@link PortworxAuth}.
+ *
+ * @example
+ * const auth = new PortworxAuth("px-auth", {
+ *     namespace: "portworx",
+ *     storageClusterName: "px-cluster",
+ *     selfSigned: { issuer: "portworx.example.com" },
+ * });
+ */
+export interface PortworxAuthArgs {
+    /** Namespace of the StorageCluster, the key Secret and (unless `stork.namespace`) Stork. */
+    namespace: string;
+    /** Name of the live StorageCluster to wire. */
+    storageClusterName: string;
+    /** Secret holding `system-secret`, `stork-secret` and `shared-secret`. Default `pxkeys`. */
+    secretName?: string;
+    /** Self-signed token model. At least one of `selfSigned` and `oidc`. */
+    selfSigned?: SelfSignedArgs;
+    /** OIDC token model. At least one of `selfSigned` and `oidc`. */
+    oidc?: OidcArgs;
+    /** Claim used as the user's id: `sub` (default), `email` or `name`. */
+    usernameClaim?: UsernameClaim;
+    /** Stork wiring. Default `{ mode: "operator" }`. */
+    stork?: StorkArgs;
+    /**
+     * `stork` (default): `PORTWORX_AUTH_STORK_KEY` with Stork issuer `stork.openstorage.io`.
+     * `apps`: `PORTWORX_AUTH_SYSTEM_APPS_KEY` with `apps.portworx.io` (Portworx >= 2.6, Stork >= 2.5).
+     */
+    storkKeyPairing?: StorkKeyPairing;
+    /** ConfigMap holding the public keys mounted into Portworx. Default `px-auth-public-keys`. */
+    publicKeysConfigMapName?: string;
+    /** Key versions; see {@link RotationArgs}. */
+    rotation?: RotationArgs;
+    /** `false` removes exactly this project's env entries and volumes, keeping the key Secret. Default `true`. */
+    enabled?: boolean;
+    /** `env` (default): wire env vars. `operator`: drive the operator's `spec.security`. */
+    securityMode?: SecurityMode;
+    /** Server-side-apply field manager of the patches. Default `portworx-auth`. */
+    fieldManager?: string;
+}
+
+/** Plain, validated, defaulted settings: what the pure core works from. */
+export interface Settings {
+    namespace: string;
+    storageClusterName: string;
+    secretName: string;
+    publicKeysConfigMapName: string;
+    fieldManager: string;
+    enabled: boolean;
+    securityMode: SecurityMode;
+    selfSigned?: {
+        issuer: string;
+        /** Where the shared secret comes from; `none` when only public keys are used. */
+        sharedSecret: "generated" | "supplied" | "none";
+        rsaPublicKey: boolean;
+        ecdsaPublicKey: boolean;
+    };
+    oidc?: { issuer: string; clientId: string; customClaimNamespace?: string };
+    usernameClaim: UsernameClaim;
+    stork: { mode: StorkMode; deploymentName: string; namespace: string; containerName: string };
+    storkKeyPairing: StorkKeyPairing;
+    rotation: Required<RotationArgs>;
+}
+
+/** A bad argument: names the field and the fix, never the value of a secret. */
+export class ConfigError extends Error {
+    constructor(
+        readonly field: string,
+        problem: string,
+        fix: string,
+    ) {
+        super(`${field}: ${problem}. Fix: ${fix}`);
+        this.name = "ConfigError";
+    }
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+const MIN_SHARED_SECRET_BYTES = 32;
+
+function label(field: string, v: unknown): string {
+    if (typeof v !== "string" || v.length > 63 || !DNS_LABEL.test(v)) {
+        throw new ConfigError(
+            field,
+            "is not a valid Kubernetes namespace name",
+            "use lowercase letters, digits and '-', at most 63 characters",
+        );
+    }
+    return v;
+}
+
+function subdomain(field: string, v: unknown): string {
+    if (typeof v !== "string" || v.length > 253 || !DNS_SUBDOMAIN.test(v)) {
+        throw new ConfigError(
+            field,
+            "is not a valid Kubernetes object name",
+            "use lowercase letters, digits, '-' and '.', at most 253 characters",
+        );
+    }
+    return v;
+}
+
+function token(field: string, v: unknown, what: string): string {
+    if (typeof v !== "string" || v.length === 0) {
+        throw new ConfigError(field, "is missing or empty", `set ${what}`);
+    }
+    if (/\s/.test(v)) {
+        throw new ConfigError(field, "contains whitespace", `remove the spaces and line breaks from ${what}`);
+    }
+    return v;
+}
+
+function oneOf<T extends string>(field: string, v: unknown, allowed: readonly T[], dflt: T): T {
+    if (v === undefined) return dflt;
+    if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) {
+        throw new ConfigError(
+            field,
+            `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}`,
+            `set it to one of those, or leave it unset for "${dflt}"`,
+        );
+    }
+    return v as T;
+}
+
+/** Validates the self-signed issuer on its own (also used by property tests). */
+export function checkSelfSignedIssuer(issuer: unknown, field = "selfSigned.issuer"): string {
+    const v = token(
+        field,
+        issuer,
+        "the issuer your self-signed tokens carry in `iss`, for example portworx.example.com",
+    );
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) {
+        throw new ConfigError(
+            field,
+            "looks like a URL; a self-signed issuer is a plain name, and https:// URLs are for OIDC",
+            "use a name such as portworx.example.com, or move this URL to oidc.issuer",
+        );
+    }
+    const storkIssuers: readonly string[] = Object.values(STORK_ISSUERS);
+    if (storkIssuers.includes(v)) {
+        throw new ConfigError(
+            field,
+            `"${v}" is an issuer Stork signs its own tokens with`,
+            "choose an issuer of your own, such as portworx.example.com",
+        );
+    }
+    return v;
+}
+
+/** Validates an OIDC issuer URL on its own. */
+export function checkOidcIssuer(issuer: unknown, field = "oidc.issuer"): string {
+    const v = token(field, issuer, "the https URL of your OIDC provider, equal to the `iss` of its tokens");
+    let url: URL;
+    try {
+        url = new URL(v);
+    } catch {
+        throw new ConfigError(
+            field,
+            "is not an absolute URL",
+            "use the provider's issuer URL, for example https://accounts.google.com",
+        );
+    }
+    if (url.protocol !== "https:") {
+        throw new ConfigError(field, "must use https", "use the provider's https issuer URL");
+    }
+    if (url.search !== "" || url.hash !== "" || v.includes("?") || v.includes("#")) {
+        throw new ConfigError(
+            field,
+            "must not have a query or fragment",
+            "use the bare issuer URL, exactly as the `iss` claim of its tokens",
+        );
+    }
+    return v;
+}
+
+/** Validates a username claim on its own. */
+export function checkUsernameClaim(v: unknown, field = "usernameClaim"): UsernameClaim {
+    return oneOf(field, v, ["sub", "email", "name"] as const, "sub");
+}
+
+/**
+ * Checks the plain arguments and applies the defaults. Throws {@link ConfigError} naming the field.
+ *
+ * @example
+ * resolveSettings({ namespace: "portworx", storageClusterName: "px", selfSigned: { issuer: "px.example.com" } });
+ */
+export function resolveSettings(args: PortworxAuthArgs): Settings {
+    if (!args || typeof args !== "object") {
+        throw new ConfigError("args", "are missing", "pass { namespace, storageClusterName, selfSigned or oidc }");
+    }
+    const namespace = label("namespace", args.namespace);
+    const storageClusterName = subdomain("storageClusterName", args.storageClusterName);
+    const secretName = subdomain("secretName", args.secretName ?? "pxkeys");
+    const publicKeysConfigMapName = subdomain(
+        "publicKeysConfigMapName",
+        args.publicKeysConfigMapName ?? "px-auth-public-keys",
+    );
+    const fieldManager = token("fieldManager", args.fieldManager ?? "portworx-auth", "a field manager name");
+    if (args.enabled !== undefined && typeof args.enabled !== "boolean") {
+        throw new ConfigError("enabled", "must be true or false", "set enabled to true or false");
+    }
+    const securityMode = oneOf("securityMode", args.securityMode, ["env", "operator"] as const, "env");
+
+    if (!args.selfSigned && !args.oidc) {
+        throw new ConfigError(
+            "selfSigned",
+            "neither selfSigned nor oidc is set, so no user could ever be authenticated",
+            "set selfSigned.issuer, or oidc.issuer and oidc.clientId, or both",
+        );
+    }
+
+    let selfSigned: Settings["selfSigned"];
+    if (args.selfSigned) {
+        const issuer = checkSelfSignedIssuer(args.selfSigned.issuer);
+        const rsaPublicKey = args.selfSigned.rsaPublicKey !== undefined;
+        const ecdsaPublicKey = args.selfSigned.ecdsaPublicKey !== undefined;
+        const supplied = args.selfSigned.sharedSecret !== undefined;
+        selfSigned = {
+            issuer,
+            sharedSecret: supplied ? "supplied" : rsaPublicKey || ecdsaPublicKey ? "none" : "generated",
+            rsaPublicKey,
+            ecdsaPublicKey,
+        };
+    }
+
+    let oidc: Settings["oidc"];
+    if (args.oidc) {
+        const issuer = checkOidcIssuer(args.oidc.issuer);
+        const clientId = token(
+            "oidc.clientId",
+            args.oidc.clientId,
+            "the client id your OIDC provider issued for Portworx",
+        );
+        const customClaimNamespace =
+            args.oidc.customClaimNamespace === undefined
+                ? undefined
+                : token(
+                      "oidc.customClaimNamespace",
+                      args.oidc.customClaimNamespace,
+                      "the claim namespace, or leave it unset",
+                  );
+        oidc = { issuer, clientId, ...(customClaimNamespace === undefined ? {} : { customClaimNamespace }) };
+    }
+    if (selfSigned && oidc && selfSigned.issuer === oidc.issuer) {
+        throw new ConfigError(
+            "selfSigned.issuer",
+            "equals oidc.issuer; Portworx keeps one authenticator per issuer",
+            "give self-signed tokens an issuer of their own",
+        );
+    }
+
+    const usernameClaim = checkUsernameClaim(args.usernameClaim);
+    const storkArgs = args.stork ?? {};
+    const stork = {
+        mode: oneOf("stork.mode", storkArgs.mode, ["operator", "deployment", "none"] as const, "operator"),
+        deploymentName: subdomain("stork.deploymentName", storkArgs.deploymentName ?? "stork"),
+        namespace: label("stork.namespace", storkArgs.namespace ?? namespace),
+        containerName: label("stork.containerName", storkArgs.containerName ?? "stork"),
+    };
+    if (stork.mode !== "deployment") {
+        for (const f of ["deploymentName", "namespace", "containerName"] as const) {
+            if (storkArgs[f] !== undefined) {
+                throw new ConfigError(
+                    `stork.${f}`,
+                    `only applies when stork.mode is "deployment"`,
+                    `remove stork.${f}, or set stork.mode to "deployment"`,
+                );
+            }
+        }
+    }
+    const storkKeyPairing = oneOf("storkKeyPairing", args.storkKeyPairing, ["stork", "apps"] as const, "stork");
+
+    const rotation = { systemKey: "1", storkKey: "1", sharedSecret: "1" };
+    for (const k of Object.keys(rotation) as (keyof RotationArgs)[]) {
+        const v = args.rotation?.[k];
+        if (v === undefined) continue;
+        if (typeof v !== "string" || !VERSION.test(v)) {
+            throw new ConfigError(
+                `rotation.${k}`,
+                "must be a short version string",
+                "use letters, digits, '.', '_' or '-', such as 2026-11 or v2",
+            );
+        }
+        rotation[k] = v;
+    }
+
+    return {
+        namespace,
+        storageClusterName,
+        secretName,
+        publicKeysConfigMapName,
+        fieldManager,
+        enabled: args.enabled ?? true,
+        securityMode,
+        ...(selfSigned ? { selfSigned } : {}),
+        ...(oidc ? { oidc } : {}),
+        usernameClaim,
+        stork,
+        storkKeyPairing,
+        rotation,
+    };
+}
+
+/** Checks a supplied shared secret once its value is known. Never echoes it. */
+export function checkSharedSecret(value: string, field = "selfSigned.sharedSecret"): void {
+    if (Buffer.byteLength(value, "utf8") < MIN_SHARED_SECRET_BYTES) {
+        throw new ConfigError(
+            field,
+            `is shorter than ${MIN_SHARED_SECRET_BYTES} bytes`,
+            "use at least 32 random bytes, for example `openssl rand -hex 32`",
+        );
+    }
+    if (/[\r\n]/.test(value)) {
+        throw new ConfigError(
+            field,
+            "contains a line break",
+            "remove the trailing newline (pulumi config set --secret reads it from the argument, not a file)",
+        );
+    }
+}
+
+const CURVES: Record<string, { name: string; alg: string }> = {
+    prime256v1: { name: "P-256", alg: "ES256" },
+    secp384r1: { name: "P-384", alg: "ES384" },
+    secp521r1: { name: "P-521", alg: "ES512" },
+};
+
+/**
+ * Checks a public key PEM for the given field once its text is known, with node:crypto and with
+ * jose. Returns the JWS algorithm Portworx's helpers sign with for it. Never echoes key material.
+ */
+export async function checkPublicKey(pem: string, kind: "rsa" | "ecdsa", field: string): Promise<string> {
+    const fix =
+        kind === "rsa"
+            ? "give the PEM of an RSA public key (openssl pkey -pubout)"
+            : "give the PEM of an EC public key on P-256, P-384 or P-521 (openssl pkey -pubout)";
+    if (typeof pem !== "string" || pem.trim() === "") throw new ConfigError(field, "is empty", fix);
+    if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+        throw new ConfigError(
+            field,
+            "holds a private key, which must never leave its owner",
+            "give its public half instead: openssl pkey -in KEY.pem -pubout",
+        );
+    }
+    if (!pem.includes("-----BEGIN PUBLIC KEY-----")) {
+        throw new ConfigError(
+            field,
+            "is not a PEM 'PUBLIC KEY' (SPKI) block",
+            `${fix}; convert a certificate or an 'RSA PUBLIC KEY' block with openssl pkey -pubin -pubout`,
+        );
+    }
+    let key: crypto.KeyObject;
+    try {
+        key = crypto.createPublicKey({ key: pem, format: "pem" });
+    } catch {
+        throw new ConfigError(field, "could not be parsed as a PEM public key", fix);
+    }
+    let alg: string;
+    if (kind === "rsa") {
+        if (key.asymmetricKeyType !== "rsa") {
+            throw new ConfigError(
+                field,
+                `holds a ${key.asymmetricKeyType ?? "non-RSA"} key, not an RSA key`,
+                key.asymmetricKeyType === "ec" ? "put EC keys in selfSigned.ecdsaPublicKey" : fix,
+            );
+        }
+        const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+        if (bits < 2048)
+            {throw new ConfigError(
+                field,
+                `is a ${bits}-bit RSA key; at least 2048 bits are required`,
+                "generate a 2048-bit or larger RSA key pair",
+            );}
+        alg = "RS256";
+    } else {
+        if (key.asymmetricKeyType !== "ec") {
+            throw new ConfigError(
+                field,
+                `holds a ${key.asymmetricKeyType ?? "non-EC"} key, not an EC key`,
+                key.asymmetricKeyType === "rsa" ? "put RSA keys in selfSigned.rsaPublicKey" : fix,
+            );
+        }
+        const curve = CURVES[key.asymmetricKeyDetails?.namedCurve ?? ""];
+        if (!curve) throw new ConfigError(field, "is on a curve Portworx does not accept", "use P-256, P-384 or P-521");
+        alg = curve.alg;
+    }
+    try {
+        await jose.importSPKI(pem.trim(), alg);
+    } catch {
+        throw new ConfigError(field, "was refused by the JOSE parser", fix);
+    }
+    return alg;
+}
+
+/** The values of supplied Inputs, once known, in the shape `checkSuppliedValues` takes. */
+export interface SuppliedValues {
+    sharedSecret?: string;
+    rsaPublicKey?: string;
+    ecdsaPublicKey?: string;
+}
+
+/** Checks every supplied secret or PEM. Throws the first {@link ConfigError}. */
+export async function checkSuppliedValues(v: SuppliedValues): Promise<void> {
+    if (v.sharedSecret !== undefined) checkSharedSecret(v.sharedSecret);
+    if (v.rsaPublicKey !== undefined) await checkPublicKey(v.rsaPublicKey, "rsa", "selfSigned.rsaPublicKey");
+    if (v.ecdsaPublicKey !== undefined) await checkPublicKey(v.ecdsaPublicKey, "ecdsa", "selfSigned.ecdsaPublicKey");
+}

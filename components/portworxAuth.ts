@@ -1,0 +1,213 @@
+// The thin shell: turns the pure core's plan into Pulumi resources.
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
+import { checkSuppliedValues, ConfigError, resolveSettings, type PortworxAuthArgs, type Settings } from "./args";
+import { PUBLIC_KEY_FILES, SECRET_KEYS } from "./env";
+import { buildPlan, objectManifests, STORAGE_CLUSTER_API_VERSION, type Plan, type Restarts } from "./plan";
+import type { LiveStorageCluster } from "./preflight";
+
+/** Bytes of entropy in each generated key; hex-encoded, so safe in env vars and YAML. */
+export const KEY_BYTES = 32;
+
+/** Reads the live StorageCluster, declaring the fields `CustomResource.get` leaves out. */
+class StorageClusterRead extends k8s.apiextensions.CustomResource {
+    declare readonly spec: pulumi.Output<LiveStorageCluster["spec"]>;
+    declare readonly status: pulumi.Output<LiveStorageCluster["status"]>;
+
+    constructor(name: string, id: string, opts: pulumi.CustomResourceOptions) {
+        super(
+            name,
+            {
+                apiVersion: STORAGE_CLUSTER_API_VERSION,
+                kind: "StorageCluster",
+                metadata: undefined,
+                spec: undefined,
+                status: undefined,
+            },
+            { ...opts, id },
+        );
+    }
+}
+
+function base64(value: pulumi.Output<string>): pulumi.Output<string> {
+    return pulumi.secret(value.apply((v) => Buffer.from(v, "utf8").toString("base64")));
+}
+
+/**
+ * Turns on Portworx authorization for one StorageCluster: generates the system and Stork keys
+ * (and a JWT shared secret), stores them in a Secret, and wires them into the StorageCluster's
+ * `spec.env` and into Stork, merging with the live lists so that no user entry is lost.
+ *
+ * Nothing is written when the arguments are invalid or the live StorageCluster cannot take them.
+ * The Secret and the patches are kept on `pulumi destroy`; set `enabled: false` to turn
+ * authorization off on purpose.
+ *
+ * @example
+ * import { PortworxAuth } from "portworx-auth";
+ *
+ * const auth = new PortworxAuth("px-auth", {
+ *     namespace: "portworx",
+ *     storageClusterName: "px-cluster",
+ *     selfSigned: { issuer: "portworx.example.com" },
+ * });
+ * export const sharedSecret = auth.sharedSecret; // secret
+ */
+export class PortworxAuth extends pulumi.ComponentResource {
+    /** Name of the key Secret. */
+    public readonly secretName: pulumi.Output<string>;
+    /** `PORTWORX_AUTH_SYSTEM_KEY` (secret). */
+    public readonly systemKey: pulumi.Output<string>;
+    /** The Stork key, equal to Stork's `PX_SHARED_SECRET` (secret). */
+    public readonly storkKey: pulumi.Output<string>;
+    /** The self-signed JWT shared secret, when one is used (secret). */
+    public readonly sharedSecret: pulumi.Output<string | undefined>;
+    /** Which workloads this update restarts and why. */
+    public readonly restarts: pulumi.Output<Restarts>;
+
+    constructor(name: string, args: PortworxAuthArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Nothing from args goes to super: they may hold secrets.
+        super("portworx-auth:index:PortworxAuth", name, {}, opts);
+
+        let settings: Settings;
+        try {
+            settings = resolveSettings(args);
+        } catch (e) {
+            throw e instanceof ConfigError ? new pulumi.ResourceError(e.message, this) : e;
+        }
+        const s = settings;
+
+        const live = new StorageClusterRead(`${name}-live`, `${s.namespace}/${s.storageClusterName}`, { parent: this });
+        const plan: pulumi.Output<Plan> = pulumi
+            .all([live.apiVersion, live.kind, live.metadata, live.spec, live.status])
+            .apply(([apiVersion, kind, metadata, spec, status]) => {
+                const p = buildPlan(s, { apiVersion, kind, metadata, spec, status } as LiveStorageCluster);
+                if (p.findings.length > 0) {
+                    throw new pulumi.ResourceError(
+                        `preflight failed, nothing was written:\n${p.findings.map((f) => `  - ${f.field}: ${f.message}`).join("\n")}`,
+                        this,
+                    );
+                }
+                return p;
+            });
+        const selfSigned = args.selfSigned;
+        const supplied = pulumi
+            .all([selfSigned?.sharedSecret, selfSigned?.rsaPublicKey, selfSigned?.ecdsaPublicKey])
+            .apply(async ([sharedSecret, rsaPublicKey, ecdsaPublicKey]) => {
+                try {
+                    await checkSuppliedValues({ sharedSecret, rsaPublicKey, ecdsaPublicKey });
+                } catch (e) {
+                    throw e instanceof ConfigError ? new pulumi.ResourceError(e.message, this) : e;
+                }
+                return true;
+            });
+        // Every child waits for both checks: a failure registers nothing.
+        const gate: pulumi.Output<pulumi.Resource[]> = pulumi.all([plan, supplied]).apply(() => [live]);
+        const child = (extra: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
+            parent: this,
+            dependsOn: gate.apply((g) => [...g, ...extra]),
+        });
+        // Kept on destroy: pods must never refer to a deleted Secret, and releasing the
+        // StorageCluster's atomic lists would drop the user's entries with ours.
+        const kept = (extra: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
+            ...child(extra),
+            retainOnDelete: true,
+        });
+
+        const newKey = (role: string, version: string) =>
+            new random.RandomBytes(`${name}-${role}`, { length: KEY_BYTES, keepers: { version } }, child());
+        this.systemKey = pulumi.secret(newKey("system-key", s.rotation.systemKey).hex);
+        this.storkKey = pulumi.secret(newKey("stork-key", s.rotation.storkKey).hex);
+        const shared = s.selfSigned?.sharedSecret;
+        this.sharedSecret =
+            shared === "supplied"
+                ? pulumi.secret(pulumi.output(selfSigned?.sharedSecret as pulumi.Input<string>))
+                : shared === "generated"
+                  ? pulumi.secret(newKey("shared-secret", s.rotation.sharedSecret).hex)
+                  : pulumi.secret(pulumi.output(undefined));
+
+        const objects = objectManifests(s);
+        const values: Record<string, pulumi.Output<string | undefined>> = {
+            [SECRET_KEYS.system]: this.systemKey,
+            [SECRET_KEYS.stork]: this.storkKey,
+            [SECRET_KEYS.shared]: this.sharedSecret,
+        };
+        const secretData = (keys: string[]) =>
+            Object.fromEntries(keys.map((k) => [k, base64(values[k] as pulumi.Output<string>)]));
+        const keySecret = new k8s.core.v1.SecretPatch(
+            `${name}-keys`,
+            {
+                metadata: objects.secret.metadata,
+                type: "Opaque",
+                data: secretData(Object.keys(objects.secret.data as object)),
+            },
+            kept(),
+        );
+        const before: pulumi.Resource[] = [keySecret];
+        if (objects.storkSecret) {
+            before.push(
+                new k8s.core.v1.SecretPatch(
+                    `${name}-stork-keys`,
+                    {
+                        metadata: objects.storkSecret.metadata,
+                        type: "Opaque",
+                        data: secretData(Object.keys(objects.storkSecret.data as object)),
+                    },
+                    kept(),
+                ),
+            );
+        }
+        if (objects.publicKeys) {
+            const pems: Record<string, pulumi.Input<string> | undefined> = {
+                [PUBLIC_KEY_FILES.rsa]: selfSigned?.rsaPublicKey,
+                [PUBLIC_KEY_FILES.ecdsa]: selfSigned?.ecdsaPublicKey,
+            };
+            before.push(
+                new k8s.core.v1.ConfigMapPatch(
+                    `${name}-public-keys`,
+                    {
+                        metadata: objects.publicKeys.metadata,
+                        data: Object.fromEntries(
+                            Object.keys(objects.publicKeys.data as object).map((k) => [
+                                k,
+                                pulumi.output(pems[k] as pulumi.Input<string>),
+                            ]),
+                        ),
+                    },
+                    kept(),
+                ),
+            );
+        }
+
+        new k8s.apiextensions.CustomResourcePatch(
+            `${name}-storagecluster`,
+            {
+                apiVersion: STORAGE_CLUSTER_API_VERSION,
+                kind: "StorageCluster",
+                metadata: plan.apply((p) => p.storageClusterPatch.metadata),
+                spec: plan.apply((p) => p.storageClusterPatch.spec),
+            },
+            kept(before),
+        );
+        if (objects.storkPatch) {
+            new k8s.apps.v1.DeploymentPatch(
+                `${name}-stork`,
+                {
+                    metadata: objects.storkPatch.metadata,
+                    spec: objects.storkPatch.spec as k8s.types.input.apps.v1.DeploymentSpecPatch,
+                },
+                kept(before),
+            );
+        }
+
+        this.secretName = pulumi.output(s.secretName);
+        this.restarts = plan.apply((p) => p.restarts);
+        this.registerOutputs({
+            secretName: this.secretName,
+            systemKey: this.systemKey,
+            storkKey: this.storkKey,
+            sharedSecret: this.sharedSecret,
+            restarts: this.restarts,
+        });
+    }
+}

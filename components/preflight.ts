@@ -1,0 +1,94 @@
+// Checks on the live StorageCluster before anything is written. Pure.
+import type { Settings } from "./args";
+import type { EnvVar, Volume } from "./env";
+
+/** The parts of a live StorageCluster this project reads. */
+export interface LiveStorageCluster {
+    apiVersion?: string;
+    kind?: string;
+    metadata?: { name?: string; namespace?: string; [k: string]: unknown };
+    spec?: {
+        env?: EnvVar[];
+        volumes?: Volume[];
+        stork?: { enabled?: boolean; env?: EnvVar[]; [k: string]: unknown };
+        security?: { enabled?: boolean; [k: string]: unknown };
+        nodes?: { selector?: unknown; env?: EnvVar[]; [k: string]: unknown }[];
+        [k: string]: unknown;
+    };
+    status?: { phase?: string; [k: string]: unknown };
+}
+
+/** One reason not to go ahead: the field at fault and what to do. */
+export interface Finding {
+    field: string;
+    message: string;
+}
+
+/** Whether the operator runs Stork: `spec.stork` absent is defaulted to enabled (facts §3.1). */
+export function operatorManagesStork(live: LiveStorageCluster): boolean {
+    const stork = live.spec?.stork;
+    return stork === undefined || stork === null || stork.enabled === true;
+}
+
+/**
+ * Every reason the live StorageCluster cannot take this configuration. Empty means go ahead.
+ *
+ * @example
+ * preflight(settings, undefined); // [{ field: "storageClusterName", message: "StorageCluster portworx/px was not found..." }]
+ */
+export function preflight(s: Settings, live: LiveStorageCluster | undefined | null): Finding[] {
+    const id = `${s.namespace}/${s.storageClusterName}`;
+    if (!live || !live.metadata?.name) {
+        return [
+            {
+                field: "storageClusterName",
+                message: `StorageCluster ${id} was not found. Fix: check namespace and storageClusterName against \`kubectl get storageclusters --all-namespaces\`.`,
+            },
+        ];
+    }
+    const findings: Finding[] = [];
+    if (live.kind !== undefined && live.kind !== "StorageCluster") {
+        findings.push({
+            field: "storageClusterName",
+            message: `${id} is a ${live.kind}, not a StorageCluster. Fix: name the StorageCluster.`,
+        });
+    }
+    if (live.metadata.name !== s.storageClusterName || (live.metadata.namespace ?? s.namespace) !== s.namespace) {
+        findings.push({
+            field: "storageClusterName",
+            message: `the live object is ${live.metadata.namespace ?? "?"}/${live.metadata.name}, not ${id}. Fix: pass the StorageCluster this stack is for.`,
+        });
+    }
+    if (s.securityMode === "env" && live.spec?.security?.enabled === true) {
+        findings.push({
+            field: "securityMode",
+            message: `StorageCluster ${id} has spec.security.enabled: true, so the operator owns the PORTWORX_AUTH_* keys and would overwrite what env mode writes. Fix: set securityMode: "operator" to work with the operator's security, or turn spec.security off first.`,
+        });
+    }
+    (live.spec?.nodes ?? []).forEach((node, i) => {
+        (node.env ?? []).forEach((e, j) => {
+            if (typeof e?.name === "string" && e.name.startsWith("PORTWORX_AUTH_")) {
+                findings.push({
+                    field: `spec.nodes[${i}].env[${j}]`,
+                    message: `StorageCluster ${id} sets ${e.name} for the nodes selected by spec.nodes[${i}]; per-node auth settings make a mixed cluster, where some nodes accept unauthenticated calls. Fix: remove ${e.name} from spec.nodes[${i}].env (kubectl edit storagecluster -n ${s.namespace} ${s.storageClusterName}) so every node uses the cluster-wide settings.`,
+                });
+            }
+        });
+    });
+    if (s.enabled && s.securityMode === "env") {
+        const managed = operatorManagesStork(live);
+        if (s.stork.mode === "operator" && !managed) {
+            findings.push({
+                field: "stork.mode",
+                message: `stork.mode is "operator" but StorageCluster ${id} has spec.stork.enabled false, so the operator runs no Stork to wire. Fix: set stork.mode to "deployment" for a Stork installed on its own, or "none"; or enable spec.stork.`,
+            });
+        }
+        if (s.stork.mode === "deployment" && managed) {
+            findings.push({
+                field: "stork.mode",
+                message: `stork.mode is "deployment" but the operator runs Stork for StorageCluster ${id} (spec.stork.enabled) and reverts any edit to its Deployment within 30 s. Fix: set stork.mode to "operator".`,
+            });
+        }
+    }
+    return findings;
+}
