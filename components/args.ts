@@ -441,12 +441,13 @@ export async function checkPublicKey(pem: string, kind: "rsa" | "ecdsa", field: 
             );
         }
         const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-        if (bits < 2048)
-            {throw new ConfigError(
+        if (bits < 2048) {
+            throw new ConfigError(
                 field,
                 `is a ${bits}-bit RSA key; at least 2048 bits are required`,
                 "generate a 2048-bit or larger RSA key pair",
-            );}
+            );
+        }
         alg = "RS256";
     } else {
         if (key.asymmetricKeyType !== "ec") {
