@@ -20,4 +20,9 @@ export default tseslint.config(
             "prefer-const": "error",
         },
     },
+    {
+        // node:test tracks the promises its describe() and test() return.
+        files: ["test/**/*.ts"],
+        rules: { "@typescript-eslint/no-floating-promises": "off" },
+    },
 );

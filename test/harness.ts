@@ -14,6 +14,13 @@ export interface Recorded {
     id?: string;
 }
 
+/** Options the mock engine sees but does not pass to `newResource`, by resource name. */
+export interface RecordedOptions {
+    retainOnDelete: boolean;
+    /** Names (last URN segment) of the resources this one depends on. */
+    dependsOn: string[];
+}
+
 export interface MockOptions {
     preview: boolean;
     /** State the StorageCluster read returns; `null` makes the read fail as "not found". */
@@ -49,8 +56,12 @@ export function unwrapSecrets(v: unknown): unknown {
     return v;
 }
 
+/** Filled by the monitor wrapper installed in {@link setupMocks}. */
+export const recordedOptions = new Map<string, RecordedOptions>();
+
 export async function setupMocks(opts: MockOptions): Promise<Recorded[]> {
     const recorded: Recorded[] = [];
+    recordedOptions.clear();
     const seed = opts.seed ?? "seed";
     await pulumi.runtime.setMocks(
         {
@@ -84,6 +95,16 @@ export async function setupMocks(opts: MockOptions): Promise<Recorded[]> {
         "test",
         opts.preview,
     );
+    type Req = { getName(): string; getRetainondelete(): boolean | undefined; getDependenciesList(): string[] };
+    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: Req, cb: unknown): unknown };
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: Req, cb: unknown) => {
+        recordedOptions.set(req.getName(), {
+            retainOnDelete: req.getRetainondelete() === true,
+            dependsOn: req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn),
+        });
+        return register(req, cb);
+    };
     return recorded;
 }
 
@@ -104,4 +125,61 @@ export async function settle(recorded: Recorded[]): Promise<void> {
 /** Resolves an Output (or undefined when unknown in preview). */
 export function value<T>(o: pulumi.Output<T>): Promise<T | undefined> {
     return (o as unknown as { promise(): Promise<T | undefined> }).promise();
+}
+
+export interface Scenario {
+    recorded: Recorded[];
+    /** Errors the program raised asynchronously (as the Pulumi host would report them). */
+    rejections: Error[];
+    /** Everything written to stdout/stderr while the program ran. */
+    logs: string;
+}
+
+/**
+ * Runs `program` under fresh mocks, waits for it to settle, and collects the errors it raised.
+ * node:test's own unhandled-rejection listener is set aside meanwhile, so an expected failure
+ * does not fail the test that asserts on it.
+ */
+export async function runScenario(opts: MockOptions, program: () => unknown): Promise<Scenario & { result: unknown }> {
+    const recorded = await setupMocks(opts);
+    const rejections: Error[] = [];
+    const saved = process.listeners("unhandledRejection");
+    process.removeAllListeners("unhandledRejection");
+    const onRejection = (e: unknown) => rejections.push(e instanceof Error ? e : new Error(String(e)));
+    process.on("unhandledRejection", onRejection);
+    const chunks: string[] = [];
+    const writes = { out: process.stdout.write, err: process.stderr.write };
+    const capture =
+        (orig: typeof process.stdout.write) =>
+        (chunk: unknown, ...rest: unknown[]): boolean => {
+            chunks.push(String(chunk));
+            return (orig as (...a: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
+        };
+    process.stdout.write = capture(writes.out) as typeof process.stdout.write;
+    process.stderr.write = capture(writes.err) as typeof process.stderr.write;
+    let result: unknown;
+    try {
+        try {
+            result = program();
+        } catch (e) {
+            rejections.push(e as Error);
+        }
+        await settle(recorded);
+    } finally {
+        process.stdout.write = writes.out;
+        process.stderr.write = writes.err;
+        process.off("unhandledRejection", onRejection);
+        for (const l of saved) process.on("unhandledRejection", l);
+    }
+    return { recorded, rejections, logs: chunks.join(""), result };
+}
+
+/** The recorded registration of a type (suffix match), or a failed assertion. */
+export function find(recorded: Recorded[], typeSuffix: string, name?: string): Recorded {
+    const r = recorded.find((x) => x.type.endsWith(typeSuffix) && (name === undefined || x.name === name));
+    if (!r)
+        throw new Error(
+            `no ${typeSuffix}${name ? ` named ${name}` : ""} among ${recorded.map((x) => x.type).join(", ")}`,
+        );
+    return r;
 }

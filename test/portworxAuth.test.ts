@@ -1,0 +1,403 @@
+// The real component under Pulumi's mock engine, in update and preview modes.
+import assert from "node:assert/strict";
+import * as crypto from "node:crypto";
+import { describe, test } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { PortworxAuth, type PortworxAuthArgs } from "../components";
+import {
+    find,
+    runScenario,
+    sampleLive,
+    SECRET_SIG,
+    unwrapSecrets,
+    value,
+    recordedOptions,
+    type MockOptions,
+    type Recorded,
+} from "./harness";
+
+const RSA_PUBLIC = crypto
+    .generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .publicKey.export({ type: "spki", format: "pem" })
+    .toString();
+
+const BASE: PortworxAuthArgs = {
+    namespace: "portworx",
+    storageClusterName: "px-cluster",
+    selfSigned: { issuer: "px.example.com" },
+};
+
+type Env = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
+
+async function run(args: PortworxAuthArgs, opts: Partial<MockOptions> & { preview: boolean }, name = "px") {
+    let component: PortworxAuth | undefined;
+    const scenario = await runScenario({ live: sampleLive(), ...opts }, () => {
+        component = new PortworxAuth(name, args);
+    });
+    return { ...scenario, component };
+}
+
+function patchSpec(recorded: Recorded[]) {
+    return unwrapSecrets(find(recorded, ":StorageClusterPatch").inputs.spec) as {
+        env?: Env[];
+        stork?: { env?: Env[] };
+        volumes?: { name: string }[];
+    };
+}
+
+function liveWith(spec: Record<string, unknown>): Record<string, unknown> {
+    const live = sampleLive() as { spec: Record<string, unknown> };
+    live.spec = { ...live.spec, ...spec };
+    return live;
+}
+
+/** Every string in `v` that is not inside a secret wrapper, with its path. */
+function plainStrings(v: unknown, path = "", out: [string, string][] = []): [string, string][] {
+    if (typeof v === "string") out.push([path, v]);
+    else if (Array.isArray(v)) v.forEach((x, i) => plainStrings(x, `${path}[${i}]`, out));
+    else if (v && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o[SECRET_SIG] !== undefined) return out;
+        for (const [k, x] of Object.entries(o)) plainStrings(x, `${path}.${k}`, out);
+    }
+    return out;
+}
+
+for (const preview of [false, true]) {
+    describe(`PortworxAuth (preview=${preview})`, () => {
+        test("registers the expected children, each named after the component, in the right namespace", async () => {
+            const { recorded, rejections } = await run(BASE, { preview });
+            assert.deepEqual(rejections, []);
+            assert.deepEqual(
+                recorded.map((r) => `${r.type} ${r.name}`),
+                [
+                    "portworx-auth:index:PortworxAuth px",
+                    "kubernetes:core.libopenstorage.org/v1:StorageCluster px-live",
+                    "random:index/randomBytes:RandomBytes px-system-key",
+                    "random:index/randomBytes:RandomBytes px-stork-key",
+                    "random:index/randomBytes:RandomBytes px-shared-secret",
+                    "kubernetes:core/v1:SecretPatch px-keys",
+                    "kubernetes:core.libopenstorage.org/v1:StorageClusterPatch px-storagecluster",
+                ],
+            );
+            for (const r of recorded.slice(1)) assert.match(r.name, /^px-/);
+            assert.equal(find(recorded, ":StorageCluster").id, "portworx/px-cluster");
+            const secret = find(recorded, ":SecretPatch").inputs as { metadata: Record<string, unknown> };
+            assert.equal(secret.metadata.namespace, "portworx");
+            assert.equal(secret.metadata.name, "pxkeys");
+            const patch = find(recorded, ":StorageClusterPatch").inputs as Record<string, never>;
+            assert.equal(patch.apiVersion, "core.libopenstorage.org/v1");
+            assert.equal(patch.kind, "StorageCluster");
+            assert.deepEqual(patch.metadata, {
+                name: "px-cluster",
+                namespace: "portworx",
+                annotations: { "pulumi.com/patchFieldManager": "portworx-auth", "pulumi.com/patchForce": "true" },
+            });
+            for (const r of recorded.filter((x) => x.type.endsWith("Patch"))) {
+                const md = r.inputs.metadata as { annotations: Record<string, string> };
+                assert.equal(md.annotations["pulumi.com/patchFieldManager"], "portworx-auth", r.name);
+                assert.equal(md.annotations["pulumi.com/patchForce"], "true", r.name);
+            }
+        });
+
+        test("two components in one stack do not collide", async () => {
+            const { recorded, rejections } = await runScenario({ preview, live: sampleLive() }, () => {
+                new PortworxAuth("a", BASE);
+                new PortworxAuth("b", BASE);
+            });
+            assert.deepEqual(rejections, []);
+            const names = recorded.map((r) => `${r.type}/${r.name}`);
+            assert.equal(new Set(names).size, names.length);
+        });
+
+        test("merging keeps five user env vars and two Stork env vars, in order and unchanged, plus ours", async () => {
+            const live = sampleLive() as { spec: { env: Env[]; stork: { env: Env[] }; volumes: unknown[] } };
+            assert.equal(live.spec.env.length, 5);
+            assert.equal(live.spec.stork.env.length, 2);
+            const { recorded } = await run(BASE, { preview });
+            const spec = patchSpec(recorded);
+            assert.deepEqual(spec.env?.slice(0, 5), live.spec.env);
+            assert.deepEqual(spec.stork?.env?.slice(0, 2), live.spec.stork.env);
+            assert.deepEqual(spec.volumes, live.spec.volumes);
+            assert.deepEqual(
+                spec.env?.slice(5).map((e) => e.name),
+                [
+                    "PORTWORX_AUTH_SYSTEM_KEY",
+                    "PORTWORX_AUTH_STORK_KEY",
+                    "PORTWORX_AUTH_JWT_ISSUER",
+                    "PORTWORX_AUTH_JWT_SHAREDSECRET",
+                    "PORTWORX_AUTH_USERNAME_CLAIM",
+                    "PX_AUTH_KEYS_REVISION",
+                ],
+            );
+            assert.deepEqual(
+                spec.stork?.env?.slice(2).map((e) => e.name),
+                ["PX_SHARED_SECRET", "PX_JWT_ISSUER", "PX_AUTH_KEYS_REVISION"],
+            );
+        });
+
+        test("a second run against the first run's result registers byte-identical inputs", async () => {
+            const first = await run(BASE, { preview });
+            const spec = patchSpec(first.recorded);
+            const second = await run(BASE, {
+                preview,
+                live: liveWith({ ...spec, stork: { enabled: true, ...spec.stork } }),
+            });
+            assert.deepEqual(second.rejections, []);
+            const strip = (rs: Recorded[]) => rs.filter((r) => r.id === undefined).map((r) => JSON.stringify(r));
+            assert.deepEqual(strip(second.recorded), strip(first.recorded));
+        });
+
+        test("a user entry that reuses one of our names is replaced in place, not duplicated", async () => {
+            const live = liveWith({
+                env: [
+                    { name: "A", value: "1" },
+                    { name: "PORTWORX_AUTH_JWT_ISSUER", value: "hand-set" },
+                    { name: "B", value: "2" },
+                    { name: "PORTWORX_AUTH_JWT_ISSUER", value: "duplicate" },
+                ],
+            });
+            const { recorded } = await run(BASE, { preview, live });
+            const env = patchSpec(recorded).env ?? [];
+            assert.deepEqual(env.slice(0, 3), [
+                { name: "A", value: "1" },
+                { name: "PORTWORX_AUTH_JWT_ISSUER", value: "px.example.com" },
+                { name: "B", value: "2" },
+            ]);
+            assert.equal(env.filter((e) => e.name === "PORTWORX_AUTH_JWT_ISSUER").length, 1);
+        });
+
+        test("outputs: keys are secret, the Secret name is not", async () => {
+            const { component, rejections } = await run(BASE, { preview });
+            assert.deepEqual(rejections, []);
+            const c = component as PortworxAuth;
+            assert.equal(await pulumi.isSecret(c.systemKey), true);
+            assert.equal(await pulumi.isSecret(c.storkKey), true);
+            assert.equal(await pulumi.isSecret(c.sharedSecret), true);
+            assert.equal(await pulumi.isSecret(c.secretName), false);
+            assert.equal(await value(c.secretName), "pxkeys");
+            if (preview) {
+                // New random values are unknown in a preview: nothing may crash on that.
+                assert.equal(await value(c.systemKey), undefined);
+            } else {
+                assert.match((await value(c.systemKey)) ?? "", /^[0-9a-f]{64}$/);
+                assert.notEqual(await value(c.systemKey), await value(c.storkKey));
+            }
+        });
+
+        test("a supplied shared secret is stored, never generated", async () => {
+            const sharedSecret = pulumi.secret("s".repeat(40));
+            const { recorded, component } = await run(
+                { ...BASE, selfSigned: { issuer: "px.example.com", sharedSecret } },
+                { preview },
+            );
+            assert.ok(!recorded.some((r) => r.name === "px-shared-secret"));
+            assert.equal(await value((component as PortworxAuth).sharedSecret), "s".repeat(40));
+            if (!preview) {
+                // In a preview the Secret's data is unknown as a whole: its generated keys are.
+                const data = unwrapSecrets(find(recorded, ":SecretPatch").inputs.data) as Record<string, string>;
+                assert.equal(Buffer.from(data["shared-secret"], "base64").toString(), "s".repeat(40));
+            }
+        });
+
+        test("retains the Secret and the patches on delete, and writes the Secret before the patch", async () => {
+            await run({ ...BASE, selfSigned: { ...BASE.selfSigned, rsaPublicKey: RSA_PUBLIC } } as PortworxAuthArgs, {
+                preview,
+            });
+            for (const n of ["px-keys", "px-public-keys", "px-storagecluster"]) {
+                assert.equal(recordedOptions.get(n)?.retainOnDelete, true, n);
+            }
+            const patchDeps = recordedOptions.get("px-storagecluster")?.dependsOn ?? [];
+            for (const n of ["px-live", "px-keys", "px-public-keys"]) assert.ok(patchDeps.includes(n), n);
+            for (const n of ["px-system-key", "px-keys"]) {
+                assert.ok(recordedOptions.get(n)?.dependsOn.includes("px-live"), `${n} waits for the preflight`);
+            }
+        });
+    });
+}
+
+describe("Stork reads the very key Portworx checks its tokens with", () => {
+    const cases: { mode: "operator" | "deployment" | "none"; pairing: "stork" | "apps"; storkNs?: string }[] = [];
+    for (const mode of ["operator", "deployment", "none"] as const) {
+        for (const pairing of ["stork", "apps"] as const) cases.push({ mode, pairing });
+    }
+    cases.push({ mode: "deployment", pairing: "apps", storkNs: "kube-system" });
+    for (const { mode, pairing, storkNs } of cases) {
+        test(`stork.mode=${mode}, pairing=${pairing}${storkNs ? `, Stork in ${storkNs}` : ""}`, async () => {
+            const live = mode === "operator" ? sampleLive() : liveWith({ stork: { enabled: false } });
+            const args: PortworxAuthArgs = {
+                ...BASE,
+                storkKeyPairing: pairing,
+                stork: mode === "deployment" ? { mode, ...(storkNs ? { namespace: storkNs } : {}) } : { mode },
+            };
+            const { recorded, rejections, component } = await run(args, { preview: false, live });
+            assert.deepEqual(rejections, []);
+            const pxEnv = patchSpec(recorded).env ?? [];
+            const pxName = pairing === "apps" ? "PORTWORX_AUTH_SYSTEM_APPS_KEY" : "PORTWORX_AUTH_STORK_KEY";
+            const other = pairing === "apps" ? "PORTWORX_AUTH_STORK_KEY" : "PORTWORX_AUTH_SYSTEM_APPS_KEY";
+            const pxRef = pxEnv.find((e) => e.name === pxName)?.valueFrom?.secretKeyRef;
+            assert.deepEqual(pxRef, { name: "pxkeys", key: "stork-secret" });
+            assert.ok(!pxEnv.some((e) => e.name === other));
+            const storkKey = await value((component as PortworxAuth).storkKey);
+            const secretValue = (r: Recorded) =>
+                Buffer.from(
+                    (unwrapSecrets(r.inputs.data) as Record<string, string>)["stork-secret"],
+                    "base64",
+                ).toString();
+            assert.equal(secretValue(find(recorded, ":SecretPatch", "px-keys")), storkKey);
+
+            let storkEnv: Env[] | undefined;
+            if (mode === "operator") storkEnv = patchSpec(recorded).stork?.env;
+            if (mode === "deployment") {
+                const dep = unwrapSecrets(find(recorded, ":DeploymentPatch").inputs) as {
+                    metadata: { name: string; namespace: string };
+                    spec: { template: { spec: { containers: { name: string; env: Env[] }[] } } };
+                };
+                assert.deepEqual(dep.metadata.name, "stork");
+                assert.deepEqual(dep.metadata.namespace, storkNs ?? "portworx");
+                assert.equal(dep.spec.template.spec.containers[0].name, "stork");
+                storkEnv = dep.spec.template.spec.containers[0].env;
+            }
+            if (mode === "none") {
+                assert.ok(!recorded.some((r) => r.type.endsWith(":DeploymentPatch")));
+                assert.ok(!(patchSpec(recorded).stork?.env ?? []).some((e) => e.name === "PX_SHARED_SECRET"));
+                return;
+            }
+            const storkRef = storkEnv?.find((e) => e.name === "PX_SHARED_SECRET")?.valueFrom?.secretKeyRef;
+            assert.deepEqual(storkRef, { name: "pxkeys", key: "stork-secret" });
+            const issuer = storkEnv?.find((e) => e.name === "PX_JWT_ISSUER")?.value;
+            assert.equal(issuer, pairing === "apps" ? "apps.portworx.io" : "stork.openstorage.io");
+            if (storkNs) {
+                const copy = find(recorded, ":SecretPatch", "px-stork-keys");
+                assert.equal((copy.inputs.metadata as { namespace: string }).namespace, storkNs);
+                assert.equal(secretValue(copy), storkKey);
+            }
+        });
+    }
+});
+
+describe("no key ever shows outside a secret", () => {
+    for (const preview of [false, true]) {
+        test(`inputs, outputs and logs (preview=${preview})`, async () => {
+            const supplied = "sentinel-shared-secret-0123456789abcdef";
+            const { recorded, component, logs, rejections } = await run(
+                { ...BASE, selfSigned: { issuer: "px.example.com", sharedSecret: pulumi.secret(supplied) } },
+                { preview },
+            );
+            assert.deepEqual(rejections, []);
+            const c = component as PortworxAuth;
+            const keys = [supplied, await value(c.systemKey), await value(c.storkKey)].filter(
+                (k): k is string => typeof k === "string",
+            );
+            assert.equal(keys.length, preview ? 1 : 3);
+            const forms = keys.flatMap((k) => [k, Buffer.from(k).toString("base64")]);
+            for (const r of recorded) {
+                for (const [p, s] of plainStrings(r.inputs)) {
+                    for (const f of forms) assert.ok(!s.includes(f), `${r.name}${p} carries a key in plain text`);
+                }
+            }
+            // Key Secret data reaches the engine as a secret (or, in a preview, unknown).
+            const data = find(recorded, ":SecretPatch").inputs.data as Record<string, unknown>;
+            assert.ok(data[SECRET_SIG] !== undefined || (preview && data.__pulumiUnknown === true));
+            for (const o of [c.secretName, c.restarts]) {
+                assert.equal(await pulumi.isSecret(o as pulumi.Output<unknown>), false);
+                const text = JSON.stringify(await value(o as pulumi.Output<unknown>));
+                for (const f of forms) assert.ok(!text.includes(f));
+            }
+            for (const f of forms) assert.ok(!logs.includes(f));
+        });
+    }
+
+    test("an error about a supplied secret does not carry it", async () => {
+        const short = "sentinel-too-short";
+        const { recorded, rejections } = await run(
+            { ...BASE, selfSigned: { issuer: "px.example.com", sharedSecret: pulumi.secret(short) } },
+            { preview: false },
+        );
+        assert.equal(rejections.length > 0, true);
+        assert.match(rejections[0].message, /selfSigned\.sharedSecret: is shorter than 32 bytes/);
+        for (const e of rejections) assert.ok(!e.message.includes(short) && !(e.stack ?? "").includes(short));
+        assert.ok(!recorded.some((r) => r.type.endsWith("Patch") || r.type.includes("random")));
+    });
+});
+
+describe("preflight: a clear error and nothing registered", () => {
+    const cases: {
+        title: string;
+        live: Record<string, unknown> | null;
+        args?: Partial<PortworxAuthArgs>;
+        field: RegExp;
+    }[] = [
+        {
+            title: "spec.security.enabled: true",
+            live: liveWith({ security: { enabled: true } }),
+            field: /securityMode: .*spec\.security\.enabled: true.*securityMode: "operator"/,
+        },
+        {
+            title: "a per-node PORTWORX_AUTH_* entry",
+            live: liveWith({
+                nodes: [
+                    { selector: { nodeName: "n1" }, env: [{ name: "PX_X", value: "1" }] },
+                    { selector: { nodeName: "n2" }, env: [{ name: "PORTWORX_AUTH_JWT_ISSUER", value: "x" }] },
+                ],
+            }),
+            field: /spec\.nodes\[1\]\.env\[0\]: .*PORTWORX_AUTH_JWT_ISSUER.*mixed cluster/,
+        },
+        {
+            title: "stork.mode operator while spec.stork.enabled is false",
+            live: liveWith({ stork: { enabled: false } }),
+            field: /stork\.mode: .*spec\.stork\.enabled false/,
+        },
+        {
+            title: "stork.mode operator while spec.stork is present without enabled (the operator dropped a false)",
+            live: liveWith({ stork: { args: { verbose: "true" } } }),
+            field: /stork\.mode: /,
+        },
+        {
+            title: "stork.mode deployment while the operator runs Stork",
+            live: sampleLive(),
+            args: { stork: { mode: "deployment" } },
+            field: /stork\.mode: .*reverts/,
+        },
+    ];
+    for (const preview of [false, true]) {
+        for (const c of cases) {
+            test(`${c.title} (preview=${preview})`, async () => {
+                const { recorded, rejections } = await run({ ...BASE, ...c.args }, { preview, live: c.live });
+                assert.ok(rejections.length > 0, "expected an error");
+                assert.match(rejections[0].message, c.field);
+                assert.match(rejections[0].message, /Fix: /);
+                assert.deepEqual(
+                    recorded.map((r) => r.type),
+                    ["portworx-auth:index:PortworxAuth", "kubernetes:core.libopenstorage.org/v1:StorageCluster"],
+                );
+            });
+        }
+    }
+
+    test("a read that returns no object is refused as not found", async () => {
+        const { recorded, rejections } = await run(BASE, { preview: false, live: {} });
+        assert.match(
+            rejections[0]?.message ?? "",
+            /storageClusterName: StorageCluster portworx\/px-cluster was not found.*Fix: /,
+        );
+        assert.ok(!recorded.some((r) => r.type.endsWith("Patch") || r.type.includes("random")));
+    });
+
+    test("a read that fails (object missing in the cluster) registers nothing either", async () => {
+        const { recorded, rejections } = await run(BASE, { preview: false, live: null });
+        assert.ok(rejections.length > 0);
+        assert.ok(!recorded.some((r) => r.type.endsWith("Patch") || r.type.includes("random")));
+    });
+
+    test("invalid arguments throw before any child is registered", async () => {
+        const { recorded, rejections } = await run({ ...BASE, namespace: "Not_A_Namespace" }, { preview: false });
+        assert.equal(rejections.length, 1);
+        assert.ok(rejections[0] instanceof pulumi.ResourceError);
+        assert.match(rejections[0].message, /^namespace: /);
+        assert.deepEqual(
+            recorded.map((r) => r.type),
+            ["portworx-auth:index:PortworxAuth"],
+        );
+    });
+});
