@@ -178,8 +178,8 @@ export async function runScenario(opts: MockOptions, program: () => unknown): Pr
 export function find(recorded: Recorded[], typeSuffix: string, name?: string): Recorded {
     const r = recorded.find((x) => x.type.endsWith(typeSuffix) && (name === undefined || x.name === name));
     if (!r)
-        throw new Error(
+        {throw new Error(
             `no ${typeSuffix}${name ? ` named ${name}` : ""} among ${recorded.map((x) => x.type).join(", ")}`,
-        );
+        );}
     return r;
 }
