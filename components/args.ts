@@ -317,13 +317,7 @@ export function resolveSettings(args: PortworxAuthArgs): Settings {
                   );
         oidc = { issuer, clientId, ...(customClaimNamespace === undefined ? {} : { customClaimNamespace }) };
     }
-    if (selfSigned && oidc && selfSigned.issuer === oidc.issuer) {
-        throw new ConfigError(
-            "selfSigned.issuer",
-            "equals oidc.issuer; Portworx keeps one authenticator per issuer",
-            "give self-signed tokens an issuer of their own",
-        );
-    }
+    // The two issuers never collide: a self-signed one is not a URL and an OIDC one must be.
 
     const usernameClaim = checkUsernameClaim(args.usernameClaim);
     const storkArgs = args.stork ?? {};

@@ -5,6 +5,10 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 
+// Internal to the SDK (not in its typings): the set its exit handler reports as leaks.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { leakedPromises } = require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): [Set<unknown>, string] };
+
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 export interface Recorded {
@@ -133,6 +137,8 @@ export interface Scenario {
     rejections: Error[];
     /** Everything written to stdout/stderr while the program ran. */
     logs: string;
+    /** Pulumi promises still pending once the program settled (the host fails a run that leaks). */
+    leaks: number;
 }
 
 /**
@@ -171,15 +177,19 @@ export async function runScenario(opts: MockOptions, program: () => unknown): Pr
         process.off("unhandledRejection", onRejection);
         for (const l of saved) process.on("unhandledRejection", l);
     }
-    return { recorded, rejections, logs: chunks.join(""), result };
+    // As the Pulumi host does for a failed program, an expected failure's pending promises are
+    // not leaks; a successful program must leave none.
+    const [leaked] = leakedPromises();
+    return { recorded, rejections, logs: chunks.join(""), leaks: rejections.length ? 0 : leaked.size, result };
 }
 
 /** The recorded registration of a type (suffix match), or a failed assertion. */
 export function find(recorded: Recorded[], typeSuffix: string, name?: string): Recorded {
     const r = recorded.find((x) => x.type.endsWith(typeSuffix) && (name === undefined || x.name === name));
-    if (!r)
-        {throw new Error(
+    if (!r) {
+        throw new Error(
             `no ${typeSuffix}${name ? ` named ${name}` : ""} among ${recorded.map((x) => x.type).join(", ")}`,
-        );}
+        );
+    }
     return r;
 }

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import * as jose from "jose";
 import { PortworxAuth, type PortworxAuthArgs } from "../components";
 import {
     find,
@@ -66,8 +67,9 @@ function plainStrings(v: unknown, path = "", out: [string, string][] = []): [str
 for (const preview of [false, true]) {
     describe(`PortworxAuth (preview=${preview})`, () => {
         test("registers the expected children, each named after the component, in the right namespace", async () => {
-            const { recorded, rejections } = await run(BASE, { preview });
+            const { recorded, rejections, leaks } = await run(BASE, { preview });
             assert.deepEqual(rejections, []);
+            assert.equal(leaks, 0);
             assert.deepEqual(
                 recorded.map((r) => `${r.type} ${r.name}`),
                 [
@@ -399,5 +401,142 @@ describe("preflight: a clear error and nothing registered", () => {
             recorded.map((r) => r.type),
             ["portworx-auth:index:PortworxAuth"],
         );
+    });
+});
+
+describe("trust models: what the component configures verifies the right tokens, and only those", () => {
+    const rsa = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const ec = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
+    const otherRsa = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const spki = (k: crypto.KeyObject) => k.export({ type: "spki", format: "pem" }).toString();
+    const shared = "a-shared-secret-of-more-than-32-bytes-0123456789";
+    const full: PortworxAuthArgs = {
+        ...BASE,
+        selfSigned: {
+            issuer: "px.example.com",
+            sharedSecret: pulumi.secret(shared),
+            rsaPublicKey: spki(rsa.publicKey),
+            ecdsaPublicKey: spki(ec.publicKey),
+        },
+        oidc: { issuer: "https://id.example.com/realms/px", clientId: "portworx", customClaimNamespace: "px" },
+        usernameClaim: "email",
+    };
+
+    /** Reads back, from what was registered, the issuer and keys Portworx would verify with. */
+    function configured(recorded: Recorded[]) {
+        const spec = patchSpec(recorded) as {
+            env: Env[];
+            volumes: { name: string; mountPath: string; configMap: { name: string } }[];
+        };
+        const env = (n: string) => spec.env.find((e) => e.name === n);
+        const cm = unwrapSecrets(find(recorded, ":ConfigMapPatch").inputs) as {
+            metadata: { name: string };
+            data: Record<string, string>;
+        };
+        const pemAt = (path: string) => {
+            const vol = spec.volumes.find((v) => path.startsWith(`${v.mountPath}/`));
+            assert.ok(vol, `no volume mounts ${path}`);
+            assert.equal(vol.configMap.name, cm.metadata.name);
+            return cm.data[path.slice(vol.mountPath.length + 1)];
+        };
+        const ref = env("PORTWORX_AUTH_JWT_SHAREDSECRET")?.valueFrom?.secretKeyRef;
+        const secret = find(recorded, ":SecretPatch", "px-keys");
+        assert.equal((secret.inputs.metadata as { name: string }).name, ref?.name);
+        const data = unwrapSecrets(secret.inputs.data) as Record<string, string>;
+        return {
+            issuer: env("PORTWORX_AUTH_JWT_ISSUER")?.value,
+            sharedSecret: Buffer.from(data[ref?.key ?? ""], "base64").toString(),
+            rsaPem: pemAt(env("PORTWORX_AUTH_JWT_RSA_PUBKEY")?.value ?? ""),
+            ecdsaPem: pemAt(env("PORTWORX_AUTH_JWT_ECDS_PUBKEY")?.value ?? ""),
+            oidc: [env("PORTWORX_AUTH_OIDC_ISSUER")?.value, env("PORTWORX_AUTH_OIDC_CLIENTID")?.value],
+            claimNs: env("PORTWORX_AUTH_OIDC_CUSTOM_NAMESPACE")?.value,
+            usernameClaim: env("PORTWORX_AUTH_USERNAME_CLAIM")?.value,
+        };
+    }
+
+    test("each model's matching key and issuer verify; another key or issuer does not", async () => {
+        const { recorded, rejections } = await run(full, { preview: false });
+        assert.deepEqual(rejections, []);
+        const c = configured(recorded);
+        assert.deepEqual(c.oidc, ["https://id.example.com/realms/px", "portworx"]);
+        assert.equal(c.claimNs, "px");
+        assert.equal(c.usernameClaim, "email");
+        const claims = { sub: "ci", name: "ci", email: "ci@px.example.com", roles: ["system.view"] };
+        const sign = (alg: string, key: crypto.KeyObject | Uint8Array, iss: string) =>
+            new jose.SignJWT(claims)
+                .setProtectedHeader({ alg })
+                .setIssuer(iss)
+                .setIssuedAt()
+                .setExpirationTime("1h")
+                .sign(key);
+        const verify = async (token: string, key: Awaited<ReturnType<typeof jose.importSPKI>> | Uint8Array) => {
+            try {
+                await jose.jwtVerify(token, key, { issuer: c.issuer });
+                return true;
+            } catch {
+                return false;
+            }
+        };
+        const hmac = new TextEncoder().encode(c.sharedSecret);
+        const rsaKey = await jose.importSPKI(c.rsaPem, "RS256");
+        const ecKey = await jose.importSPKI(c.ecdsaPem, "ES256");
+        assert.equal(await verify(await sign("HS256", new TextEncoder().encode(shared), "px.example.com"), hmac), true);
+        assert.equal(await verify(await sign("RS256", rsa.privateKey, "px.example.com"), rsaKey), true);
+        assert.equal(await verify(await sign("ES256", ec.privateKey, "px.example.com"), ecKey), true);
+        assert.equal(
+            await verify(await sign("HS256", new TextEncoder().encode(`${shared}x`), "px.example.com"), hmac),
+            false,
+        );
+        assert.equal(await verify(await sign("RS256", otherRsa.privateKey, "px.example.com"), rsaKey), false);
+        assert.equal(await verify(await sign("RS256", rsa.privateKey, "other.example.com"), rsaKey), false);
+        assert.equal(await verify(await sign("ES256", ec.privateKey, "stork.openstorage.io"), ecKey), false);
+    });
+
+    test("dropping a model removes exactly its entries and volume, and nothing else", async () => {
+        const first = await run(full, { preview: false });
+        const applied = patchSpec(first.recorded);
+        const live = liveWith({
+            env: applied.env,
+            volumes: applied.volumes,
+            stork: { enabled: true, ...applied.stork },
+        });
+        const { recorded } = await run(
+            { ...full, selfSigned: { issuer: "px.example.com", sharedSecret: pulumi.secret(shared) }, oidc: undefined },
+            { preview: false, live },
+        );
+        const spec = patchSpec(recorded);
+        const before = (applied.env ?? []).map((e) => e.name);
+        const after = (spec.env ?? []).map((e) => e.name);
+        const removed = [
+            "PORTWORX_AUTH_JWT_RSA_PUBKEY",
+            "PORTWORX_AUTH_JWT_ECDS_PUBKEY",
+            "PORTWORX_AUTH_OIDC_ISSUER",
+            "PORTWORX_AUTH_OIDC_CLIENTID",
+            "PORTWORX_AUTH_OIDC_CUSTOM_NAMESPACE",
+        ];
+        assert.deepEqual(
+            after,
+            before.filter((n) => !removed.includes(n)),
+        );
+        assert.deepEqual(
+            spec.volumes?.map((v) => v.name),
+            ["ca-bundle"],
+        );
+        assert.ok(!recorded.some((r) => r.type.endsWith(":ConfigMapPatch")));
+    });
+
+    test("a bad public key or private key in a key field is refused and nothing is written", async () => {
+        const { recorded, rejections } = await run(
+            {
+                ...BASE,
+                selfSigned: {
+                    issuer: "px.example.com",
+                    rsaPublicKey: rsa.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+                },
+            },
+            { preview: false },
+        );
+        assert.match(rejections[0]?.message ?? "", /^selfSigned\.rsaPublicKey: holds a private key/);
+        assert.ok(!recorded.some((r) => r.type.endsWith("Patch")));
     });
 });
