@@ -1,0 +1,135 @@
+// The offline plan: deterministic, honest about preflight, and the same manifests the component writes.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, test } from "node:test";
+import * as YAML from "yaml";
+import { PortworxAuth } from "../components";
+import { resolveSettings } from "../components/args";
+import { buildPlan, renderPlan } from "../components/plan";
+import { planStack } from "../cli/plan";
+import { find, runScenario, sampleLive, unwrapSecrets } from "./harness";
+
+const ROOT = path.resolve(__dirname, "..");
+const SAMPLE = path.join(ROOT, "examples", "storagecluster.yaml");
+
+type Live = { spec: { env?: unknown; security?: unknown; stork: { env?: unknown } } };
+
+function tmpLive(mutate: (live: Live) => void): string {
+    const live = sampleLive() as Live;
+    mutate(live);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pxauth-")), "live.yaml");
+    fs.writeFileSync(file, YAML.stringify(live));
+    return file;
+}
+
+describe("npm run plan", () => {
+    test("dev: passes preflight and shows the merge, the restarts and redacted secrets", async () => {
+        const { text, ok } = await planStack("dev", SAMPLE);
+        assert.equal(ok, true);
+        assert.match(text, /Preflight: passed\./);
+        assert.match(text, /Portworx: every Portworx node restarts, one at a time/);
+        assert.match(text, /system-secret: \(secret\)/);
+        for (const user of [
+            "PX_HTTP_PROXY",
+            "AWS_ACCESS_KEY_ID",
+            "PX_LOG_LEVEL",
+            "NODE_NAME_OVERRIDE",
+            "STORK_LOG_LEVEL",
+        ]) {
+            assert.match(text, new RegExp(`name: ${user}`));
+        }
+    });
+
+    test("prod: shows the chosen trust models and the public key mount", async () => {
+        const { text, ok } = await planStack("prod", SAMPLE);
+        assert.equal(ok, true);
+        assert.match(
+            text,
+            /Trust models: self-signed, issuer portworx\.prod\.example\.com, verified with RSA public key; OIDC, issuer https:\/\/login\.example\.com\/realms\/storage, client id portworx/,
+        );
+        assert.match(text, /Username claim: email/);
+        assert.match(text, /name: PORTWORX_AUTH_JWT_RSA_PUBKEY\n\s+value: \/etc\/portworx-auth\/rsa-public\.pem/);
+        assert.match(text, /spec\.volumes: adds portworx-auth-public-keys/);
+        assert.match(text, /key pairing: apps/);
+    });
+
+    test("same inputs, same bytes", async () => {
+        const a = await planStack("dev", SAMPLE);
+        const b = await planStack("dev", SAMPLE);
+        assert.equal(a.text, b.text);
+    });
+
+    test("a second plan against the first one's result restarts nothing", async () => {
+        const { text } = await planStack("dev", SAMPLE);
+        const patch = YAML.parseAllDocuments(text.slice(text.indexOf("---")))
+            .map((d) => d.toJSON())
+            .find((m) => m.kind === "StorageCluster");
+        const live = tmpLive((l) => {
+            l.spec.env = patch.spec.env;
+            l.spec.stork.env = patch.spec.stork.env;
+        });
+        const again = await planStack("dev", live);
+        assert.match(again.text, /Portworx: none\n\s+Stork: none/);
+        assert.match(again.text, /spec\.env: unchanged/);
+    });
+
+    test("a failed preflight exits 1 with the error and writes no manifest", () => {
+        const live = tmpLive((l) => (l.spec.security = { enabled: true }));
+        const r = spawnSync(process.execPath, ["--import", "tsx", "cli/plan.ts", "--stack", "dev", "--live", live], {
+            cwd: ROOT,
+            encoding: "utf8",
+        });
+        assert.equal(r.status, 1);
+        assert.match(r.stdout, /Preflight: FAILED\. Nothing would be written\.\n\s+- securityMode: /);
+        assert.doesNotMatch(r.stdout, /kind: Secret/);
+    });
+
+    test("a missing live file is a StorageCluster not found", async () => {
+        const { text, ok } = await planStack("dev", path.join(os.tmpdir(), "does-not-exist.yaml"));
+        assert.equal(ok, false);
+        assert.match(text, /storageClusterName: StorageCluster portworx\/px-cluster was not found/);
+    });
+
+    test("bad usage and bad config exit 2 with the field named", () => {
+        const usage = spawnSync(process.execPath, ["--import", "tsx", "cli/plan.ts"], { cwd: ROOT, encoding: "utf8" });
+        assert.equal(usage.status, 2);
+        assert.match(usage.stderr, /usage: npm run plan -- --stack NAME/);
+        const missing = spawnSync(process.execPath, ["--import", "tsx", "cli/plan.ts", "--stack", "nope"], {
+            cwd: ROOT,
+            encoding: "utf8",
+        });
+        assert.equal(missing.status, 2);
+        assert.match(missing.stderr, /--stack: no stack file stacks\/Pulumi\.nope\.yaml.*dev, prod/);
+    });
+});
+
+describe("one source of truth", () => {
+    for (const preview of [false, true]) {
+        test(`the component registers exactly the plan's StorageCluster patch and Secret metadata (preview=${preview})`, async () => {
+            const args = {
+                namespace: "portworx",
+                storageClusterName: "px-cluster",
+                selfSigned: { issuer: "px.example.com" },
+                oidc: { issuer: "https://id.example.com", clientId: "px" },
+            };
+            const plan = buildPlan(resolveSettings(args), sampleLive());
+            const { recorded } = await runScenario({ preview, live: sampleLive() }, () => new PortworxAuth("px", args));
+            const patch = unwrapSecrets(find(recorded, ":StorageClusterPatch").inputs) as Record<string, unknown>;
+            assert.deepEqual(patch.spec, plan.storageClusterPatch.spec);
+            assert.deepEqual(patch.metadata, plan.storageClusterPatch.metadata);
+            assert.deepEqual(find(recorded, ":SecretPatch").inputs.metadata, plan.secret.metadata);
+        });
+    }
+
+    test("renderPlan never prints a secret the settings could carry", () => {
+        const s = resolveSettings({
+            namespace: "portworx",
+            storageClusterName: "px-cluster",
+            selfSigned: { issuer: "px.example.com", sharedSecret: "sentinel-secret-value-0123456789abcdef" },
+        });
+        assert.doesNotMatch(renderPlan(buildPlan(s, sampleLive()), "t"), /sentinel/);
+    });
+});
