@@ -10,6 +10,7 @@ export type StorkMode = "operator" | "deployment" | "none";
 export type StorkKeyPairing = "stork" | "apps";
 export type UsernameClaim = "sub" | "email" | "name";
 export type SecurityMode = "env" | "operator";
+export type GuestAccess = "Enabled" | "Disabled" | "Managed";
 
 /**
  * Self-signed tokens: an issuer plus a shared secret and/or a public key.
@@ -112,6 +113,14 @@ export interface PortworxAuthArgs {
     securityMode?: SecurityMode;
     /** Server-side-apply field manager of the patches. Default `portworx-auth`. */
     fieldManager?: string;
+    /** Operator mode: `spec.security.auth.guestAccess`. Default `Enabled` (public volumes keep working). */
+    guestAccess?: GuestAccess;
+    /** Operator mode: lifetime of the operator's own tokens, such as `24h` (the default) or `7d`. */
+    tokenLifetime?: string;
+    /** Operator mode: read the operator's `px-admin-token` into the `adminToken` output. Turn on once it exists. */
+    operatorAdminToken?: boolean;
+    /** The cluster pairs or migrates with others: plans carry the cluster token reset steps. */
+    pairedClusters?: boolean;
 }
 
 /** Plain, validated, defaulted settings: what the pure core works from. */
@@ -135,6 +144,9 @@ export interface Settings {
     stork: { mode: StorkMode; deploymentName: string; namespace: string; containerName: string };
     storkKeyPairing: StorkKeyPairing;
     rotation: Required<RotationArgs>;
+    /** Operator security mode only. */
+    operator?: { guestAccess: GuestAccess; tokenLifetime: string; readAdminToken: boolean };
+    pairedClusters: boolean;
 }
 
 /** A bad argument: names the field and the fix, never the value of a secret. */
@@ -153,6 +165,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const MIN_SHARED_SECRET_BYTES = 32;
+/** Durations as Portworx parses them: an integer and one of s, m, h, d, y. */
+export const DURATION = /^[1-9][0-9]*[smhdy]$/;
 
 function label(field: string, v: unknown): string {
     if (typeof v !== "string" || v.length > 63 || !DNS_LABEL.test(v)) {
@@ -293,7 +307,12 @@ export function resolveSettings(args: PortworxAuthArgs): Settings {
         const supplied = args.selfSigned.sharedSecret !== undefined;
         selfSigned = {
             issuer,
-            sharedSecret: supplied ? "supplied" : rsaPublicKey || ecdsaPublicKey ? "none" : "generated",
+            // The operator always signs its own tokens with a shared secret, so it is generated there.
+            sharedSecret: supplied
+                ? "supplied"
+                : (rsaPublicKey || ecdsaPublicKey) && securityMode === "env"
+                  ? "none"
+                  : "generated",
             rsaPublicKey,
             ecdsaPublicKey,
         };
@@ -354,6 +373,61 @@ export function resolveSettings(args: PortworxAuthArgs): Settings {
         rotation[k] = v;
     }
 
+    const operatorOnly = ["guestAccess", "tokenLifetime", "operatorAdminToken"] as const;
+    let operator: Settings["operator"];
+    if (securityMode === "operator") {
+        if (!selfSigned) {
+            throw new ConfigError(
+                "selfSigned",
+                'securityMode "operator" needs selfSigned.issuer: the operator signs its own tokens with it',
+                "set selfSigned.issuer (a shared secret is generated unless you give one)",
+            );
+        }
+        if (stork.mode === "deployment") {
+            throw new ConfigError(
+                "stork.mode",
+                'the operator wires only the Stork it runs, so "deployment" does not apply in securityMode "operator"',
+                'set stork.mode to "operator" or "none"',
+            );
+        }
+        if (args.storkKeyPairing !== undefined) {
+            throw new ConfigError(
+                "storkKeyPairing",
+                'in securityMode "operator" the operator pairs Stork with the apps key itself',
+                "remove storkKeyPairing",
+            );
+        }
+        const tokenLifetime = args.tokenLifetime ?? "24h";
+        if (typeof tokenLifetime !== "string" || !DURATION.test(tokenLifetime)) {
+            throw new ConfigError(
+                "tokenLifetime",
+                "is not a Portworx duration",
+                "use a whole number and s, m, h, d or y, such as 24h or 7d",
+            );
+        }
+        if (args.operatorAdminToken !== undefined && typeof args.operatorAdminToken !== "boolean") {
+            throw new ConfigError("operatorAdminToken", "must be true or false", "set it to true or false");
+        }
+        operator = {
+            guestAccess: oneOf("guestAccess", args.guestAccess, ["Enabled", "Disabled", "Managed"] as const, "Enabled"),
+            tokenLifetime,
+            readAdminToken: args.operatorAdminToken ?? false,
+        };
+    } else {
+        for (const f of operatorOnly) {
+            if (args[f] !== undefined) {
+                throw new ConfigError(
+                    f,
+                    'only applies when securityMode is "operator"',
+                    `remove ${f}, or set securityMode to "operator"`,
+                );
+            }
+        }
+    }
+    if (args.pairedClusters !== undefined && typeof args.pairedClusters !== "boolean") {
+        throw new ConfigError("pairedClusters", "must be true or false", "set it to true or false");
+    }
+
     return {
         namespace,
         storageClusterName,
@@ -368,6 +442,8 @@ export function resolveSettings(args: PortworxAuthArgs): Settings {
         stork,
         storkKeyPairing,
         rotation,
+        ...(operator ? { operator } : {}),
+        pairedClusters: args.pairedClusters ?? false,
     };
 }
 

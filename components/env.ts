@@ -81,10 +81,25 @@ function fromSecret(name: string, secretName: string, key: string): EnvVar {
     return { name, valueFrom: { secretKeyRef: { name: secretName, key } } };
 }
 
-/** The marker value: the key versions, never the keys. */
-export function keysRevision(s: Settings): string {
+/**
+ * The marker values: the versions of the keys each workload reads, never the keys. Portworx
+ * reads all three; Stork only its own, so rotating another key does not restart it.
+ */
+export function keysRevision(s: Settings, workload: "portworx" | "stork"): string {
     const r = s.rotation;
-    return `system=${r.systemKey};stork=${r.storkKey};shared=${r.sharedSecret}`;
+    return workload === "stork"
+        ? `stork=${r.storkKey}`
+        : `system=${r.systemKey};stork=${r.storkKey};shared=${r.sharedSecret}`;
+}
+
+/** Parses a marker value back into versions; unknown text gives an empty map. */
+export function parseKeysRevision(value: string | undefined): Record<string, string> {
+    return Object.fromEntries(
+        (value ?? "")
+            .split(";")
+            .map((p) => p.split("="))
+            .filter((kv): kv is [string, string] => kv.length === 2 && kv[0] !== "" && kv[1] !== ""),
+    );
 }
 
 /** The env vars Portworx must carry, in a fixed order. Empty when authorization is off. */
@@ -122,20 +137,23 @@ export function desiredPortworxEnv(s: Settings): EnvVar[] {
         }
     }
     env.push({ name: PX_ENV.usernameClaim, value: s.usernameClaim });
-    if (s.securityMode === "env") env.push({ name: KEYS_REVISION_ENV, value: keysRevision(s) });
+    env.push({ name: KEYS_REVISION_ENV, value: keysRevision(s, "portworx") });
     return env;
 }
 
 /**
- * The env vars Stork must carry (operator or deployment mode). Empty when Stork is not wired.
- * A Stork in another namespace reads a copy of the key Secret under the same name there.
+ * The env vars Stork must carry. Empty when Stork is not wired. In operator security mode the
+ * operator wires the key and issuer itself, so only the marker goes in. A Stork in another
+ * namespace reads a copy of the key Secret under the same name there.
  */
 export function desiredStorkEnv(s: Settings): EnvVar[] {
-    if (!s.enabled || s.stork.mode === "none" || s.securityMode !== "env") return [];
+    if (!s.enabled || s.stork.mode === "none") return [];
+    const marker = { name: KEYS_REVISION_ENV, value: keysRevision(s, "stork") };
+    if (s.securityMode === "operator") return [marker];
     return [
         fromSecret(STORK_ENV.sharedSecret, s.secretName, SECRET_KEYS.stork),
         { name: STORK_ENV.jwtIssuer, value: STORK_ISSUERS[s.storkKeyPairing] },
-        { name: KEYS_REVISION_ENV, value: keysRevision(s) },
+        marker,
     ];
 }
 

@@ -8,8 +8,11 @@ import {
     desiredVolumes,
     OWNED_PX_ENV,
     OWNED_STORK_ENV,
+    KEYS_REVISION_ENV,
     OWNED_VOLUMES,
+    parseKeysRevision,
     PUBLIC_KEY_FILES,
+    PX_ENV,
     SECRET_KEYS,
     type EnvVar,
     type Volume,
@@ -20,6 +23,17 @@ import { preflight, type Finding, type LiveStorageCluster } from "./preflight";
 export const STORAGE_CLUSTER_API_VERSION = "core.libopenstorage.org/v1";
 /** Keeps the key Secrets out of Stork and PX-Backup backups, as the operator does. */
 export const SKIP_BACKUP_ANNOTATION = "stork.libopenstorage.org/skip-resource";
+/** The Secret the operator adopts for its system and apps keys (facts §2.2). */
+export const OPERATOR_SYSTEM_SECRET = "px-system-secrets";
+/** The operator's key for the apps key, which Stork signs with. */
+export const APPS_SECRET_KEY = "apps-secret";
+/** Which generated or supplied key each Secret data key holds. */
+export const KEY_SOURCE: Record<string, "system" | "stork" | "shared"> = {
+    [SECRET_KEYS.system]: "system",
+    [SECRET_KEYS.stork]: "stork",
+    [APPS_SECRET_KEY]: "stork",
+    [SECRET_KEYS.shared]: "shared",
+};
 /** Stands in for a secret value in every rendered manifest. */
 export const REDACTED = "(secret)";
 
@@ -44,8 +58,10 @@ export interface Restarts {
 export interface Plan {
     settings: Settings;
     findings: Finding[];
-    /** The key Secret; `data` values are {@link REDACTED}. */
+    /** The key Secret (in operator mode, the shared secret's); `data` values are {@link REDACTED}. */
     secret: Manifest;
+    /** Operator mode: `px-system-secrets`, pre-created so the operator adopts our keys. */
+    systemSecret?: Manifest;
     /** A copy of the Stork key in Stork's namespace, when Stork runs elsewhere. */
     storkSecret?: Manifest;
     /** The public keys; `data` values are the PEM file names' placeholders. */
@@ -54,6 +70,8 @@ export interface Plan {
     storkPatch?: Manifest;
     changes: { env: ListChange; storkEnv: ListChange; volumes: ListChange };
     restarts: Restarts;
+    /** What the operator of this change must know before and after it (rotation, upgrade). */
+    notes: string[];
 }
 
 function patchAnnotations(s: Settings): Record<string, string> {
@@ -67,19 +85,20 @@ const LABELS = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/pa
 
 /** Which keys the key Secret holds. */
 export function secretKeys(s: Settings): string[] {
-    const keys: string[] = [SECRET_KEYS.system, SECRET_KEYS.stork];
-    if (s.selfSigned && s.selfSigned.sharedSecret !== "none") keys.push(SECRET_KEYS.shared);
-    return keys;
+    const shared = s.selfSigned && s.selfSigned.sharedSecret !== "none" ? [SECRET_KEYS.shared] : [];
+    return s.securityMode === "operator" ? shared : [SECRET_KEYS.system, SECRET_KEYS.stork, ...shared];
 }
 
-function secretManifest(s: Settings, namespace: string, keys: string[]): Manifest {
+function secretManifest(s: Settings, name: string, namespace: string, keys: string[]): Manifest {
+    // The operator rewrites the Secrets it adopts with exactly its annotation: match it, or drift.
+    const operator = s.securityMode === "operator";
     return {
         apiVersion: "v1",
         kind: "Secret",
         metadata: {
-            name: s.secretName,
+            name,
             namespace,
-            labels: { ...LABELS },
+            ...(operator ? {} : { labels: { ...LABELS } }),
             annotations: { [SKIP_BACKUP_ANNOTATION]: "true", ...patchAnnotations(s) },
         },
         type: "Opaque",
@@ -110,6 +129,7 @@ function describe(c: ListChange): string {
 /** The objects besides the StorageCluster patch, which do not depend on the live cluster. */
 export interface ObjectManifests {
     secret: Manifest;
+    systemSecret?: Manifest;
     storkSecret?: Manifest;
     publicKeys?: Manifest;
     storkPatch?: Manifest;
@@ -117,11 +137,15 @@ export interface ObjectManifests {
 
 /** Builds the key Secret(s), the public keys ConfigMap and the Stork Deployment patch. */
 export function objectManifests(s: Settings): ObjectManifests {
-    const secret = secretManifest(s, s.namespace, secretKeys(s));
+    const secret = secretManifest(s, s.secretName, s.namespace, secretKeys(s));
+    const systemSecret =
+        s.securityMode === "operator"
+            ? secretManifest(s, OPERATOR_SYSTEM_SECRET, s.namespace, [SECRET_KEYS.system, APPS_SECRET_KEY])
+            : undefined;
     const wiresDeployment = s.stork.mode === "deployment" && s.securityMode === "env";
     const storkSecret =
         wiresDeployment && s.stork.namespace !== s.namespace
-            ? secretManifest(s, s.stork.namespace, [SECRET_KEYS.stork])
+            ? secretManifest(s, s.secretName, s.stork.namespace, [SECRET_KEYS.stork])
             : undefined;
     const storkPatch: Manifest | undefined = wiresDeployment
         ? {
@@ -156,10 +180,86 @@ export function objectManifests(s: Settings): ObjectManifests {
             : undefined;
     return {
         secret,
+        ...(systemSecret ? { systemSecret } : {}),
         ...(storkSecret ? { storkSecret } : {}),
         ...(publicKeys ? { publicKeys } : {}),
         ...(storkPatch ? { storkPatch } : {}),
     };
+}
+
+/** Operator mode: every `spec.security` field set explicitly, or the operator writes its defaults. */
+function securitySpec(s: Settings): Record<string, unknown> | undefined {
+    if (s.securityMode !== "operator" || !s.operator || !s.selfSigned) return undefined;
+    if (!s.enabled) return { enabled: false };
+    return {
+        enabled: true,
+        auth: {
+            guestAccess: s.operator.guestAccess,
+            selfSigned: {
+                issuer: s.selfSigned.issuer,
+                tokenLifetime: s.operator.tokenLifetime,
+                sharedSecret: s.secretName,
+            },
+        },
+    };
+}
+
+type LiveSecurity = { enabled?: boolean; auth?: { selfSigned?: { issuer?: string; sharedSecret?: string } } };
+
+/** Operator rules for spec.security (facts §3.2): on/off, issuer and shared secret name roll pods. */
+function securityRestart(live: LiveSecurity | undefined, want: Record<string, unknown> | undefined): string {
+    if (!want) return "";
+    const w = want as LiveSecurity;
+    const reasons = [
+        (live?.enabled === true) !== (w.enabled === true) ? `spec.security.enabled becomes ${w.enabled === true}` : "",
+        w.enabled && live?.enabled && live.auth?.selfSigned?.issuer !== w.auth?.selfSigned?.issuer
+            ? "the self-signed issuer changes"
+            : "",
+        w.enabled && live?.enabled && live.auth?.selfSigned?.sharedSecret !== w.auth?.selfSigned?.sharedSecret
+            ? "the shared secret's Secret name changes"
+            : "",
+    ];
+    return reasons.filter(Boolean).join(", ");
+}
+
+const ROTATION_NOTES: Record<string, string> = {
+    system: "the system key rotates: Portworx nodes restart one at a time, and until the last one has restarted, nodes on the old key and nodes on the new key reject each other's node-to-node tokens. Expect cluster operations to fail or stall during the roll; rotate it in a maintenance window.",
+    stork: "the Stork key rotates: Portworx and Stork restart in this update; Stork's calls fail on nodes still on the old key until the roll ends.",
+    shared: "the shared secret rotates: tokens signed with the old one stop working on each node as it restarts. Tokens this project mints renew in this update; re-mint any other token.",
+};
+
+/** Notes for the people running this update: rotation, turning auth on or off, paired clusters. */
+function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env: EnvVar[]): string[] {
+    const notes: string[] = [];
+    const liveEnv = live?.spec?.env ?? [];
+    const had = (n: string) => liveEnv.some((e) => e.name === n);
+    const authBefore = had(PX_ENV.systemKey) || live?.spec?.security?.enabled === true;
+    if (s.enabled && !authBefore) {
+        notes.push(
+            "Authorization turns on for a running cluster: every Portworx node restarts once, one at a time, and the cluster is mixed (auth and non-auth nodes) until the last one has restarted.",
+            "Guest access (Portworx 2.6 or later) keeps public volumes, those created without a token, usable by applications that send no token.",
+        );
+        if (s.pairedClusters) {
+            notes.push(
+                `Paired clusters: once the roll has finished, reset this cluster's token (kubectl -n ${s.namespace} exec <a portworx pod> -c portworx -- /opt/pwx/bin/pxctl cluster token reset), then generate a new ClusterPair for this cluster (storkctl generate clusterpair) and apply it wherever a ClusterPair points at this cluster.`,
+            );
+        }
+    }
+    if (!s.enabled && authBefore) {
+        notes.push(
+            "Authorization turns off: every Portworx node restarts once; until the last one has, nodes that still require tokens refuse calls without one, and the StorageCluster may show Degraded. Stork restarts and sends no token.",
+        );
+    }
+    if (s.enabled && authBefore) {
+        const before = parseKeysRevision(liveEnv.find((e) => e.name === KEYS_REVISION_ENV)?.value);
+        const after = parseKeysRevision(env.find((e) => e.name === KEYS_REVISION_ENV)?.value);
+        for (const key of ["system", "stork", "shared"]) {
+            if (before[key] !== undefined && after[key] !== undefined && before[key] !== after[key]) {
+                notes.push(`Rotation: ${ROTATION_NOTES[key]}`);
+            }
+        }
+    }
+    return notes;
 }
 
 /**
@@ -192,6 +292,8 @@ export function buildPlan(s: Settings, live: LiveStorageCluster | undefined | nu
     if (storkField) patchSpec.stork = { env: storkField };
     const volumesField = listField(liveVolumes, volumes);
     if (volumesField) patchSpec.volumes = volumesField;
+    const security = securitySpec(s);
+    if (security) patchSpec.security = security;
 
     const storageClusterPatch: Manifest = {
         apiVersion: STORAGE_CLUSTER_API_VERSION,
@@ -200,7 +302,7 @@ export function buildPlan(s: Settings, live: LiveStorageCluster | undefined | nu
         spec: patchSpec,
     };
 
-    const { secret, storkSecret, publicKeys, storkPatch } = objectManifests(s);
+    const { secret, systemSecret, storkSecret, publicKeys, storkPatch } = objectManifests(s);
 
     const changes = {
         env: listChange(liveEnv, env),
@@ -211,6 +313,7 @@ export function buildPlan(s: Settings, live: LiveStorageCluster | undefined | nu
     const pxReasons = [
         sameMultiset(liveEnv, env) ? "" : `spec.env ${describe(changes.env)}`,
         sameMultiset(liveVolumes, volumes) ? "" : `spec.volumes ${describe(changes.volumes)}`,
+        securityRestart(spec.security as LiveSecurity | undefined, security),
     ].filter(Boolean);
     if (pxReasons.length) {
         restarts.portworx = `every Portworx node restarts, one at a time (the operator rolls pods when ${pxReasons.join(" and ")})`;
@@ -225,12 +328,14 @@ export function buildPlan(s: Settings, live: LiveStorageCluster | undefined | nu
         settings: s,
         findings,
         secret,
+        ...(systemSecret ? { systemSecret } : {}),
         ...(storkSecret ? { storkSecret } : {}),
         ...(publicKeys ? { publicKeys } : {}),
         storageClusterPatch,
         ...(storkPatch ? { storkPatch } : {}),
         changes,
         restarts,
+        notes: notesFor(s, live, env),
     };
 }
 
@@ -259,8 +364,13 @@ export function renderPlan(plan: Plan, title: string): string {
     out.push(`Trust models: ${models.join("; ")}`);
     out.push(`Username claim: ${s.usernameClaim}`);
     out.push(
-        `Stork: ${s.stork.mode}${s.stork.mode === "deployment" ? ` (${s.stork.namespace}/${s.stork.deploymentName}, container ${s.stork.containerName})` : ""}; key pairing: ${s.storkKeyPairing}`,
+        `Stork: ${s.stork.mode}${s.stork.mode === "deployment" ? ` (${s.stork.namespace}/${s.stork.deploymentName}, container ${s.stork.containerName})` : ""}; key pairing: ${s.securityMode === "operator" ? "by the operator" : s.storkKeyPairing}`,
     );
+    if (s.operator) {
+        out.push(
+            `Operator security: guest access ${s.operator.guestAccess}, token lifetime ${s.operator.tokenLifetime}`,
+        );
+    }
     out.push("");
     if (plan.findings.length) {
         out.push("Preflight: FAILED. Nothing would be written.");
@@ -272,6 +382,11 @@ export function renderPlan(plan: Plan, title: string): string {
     out.push("Restarts:");
     out.push(`  Portworx: ${plan.restarts.portworx ?? "none"}`);
     out.push(`  Stork: ${plan.restarts.stork ?? "none"}`);
+    if (plan.notes.length) {
+        out.push("");
+        out.push("Before you apply:");
+        for (const n of plan.notes) out.push(`  - ${n}`);
+    }
     out.push("");
     out.push("Changes to the StorageCluster's lists (every other entry is kept as it is, in order):");
     for (const [field, c] of [
@@ -281,9 +396,14 @@ export function renderPlan(plan: Plan, title: string): string {
     ] as const) {
         out.push(`  ${field}: ${describe(c) || "unchanged"}`);
     }
-    const docs = [plan.secret, plan.storkSecret, plan.publicKeys, plan.storageClusterPatch, plan.storkPatch].filter(
-        (m): m is Manifest => m !== undefined,
-    );
+    const docs = [
+        plan.secret,
+        plan.systemSecret,
+        plan.storkSecret,
+        plan.publicKeys,
+        plan.storageClusterPatch,
+        plan.storkPatch,
+    ].filter((m): m is Manifest => m !== undefined);
     out.push("");
     out.push(`Manifests (server-side apply, field manager ${s.fieldManager}; secret values shown as ${REDACTED}):`);
     for (const m of docs) {

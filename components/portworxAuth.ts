@@ -3,8 +3,16 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { checkSuppliedValues, ConfigError, resolveSettings, type PortworxAuthArgs, type Settings } from "./args";
-import { PUBLIC_KEY_FILES, SECRET_KEYS } from "./env";
-import { buildPlan, objectManifests, STORAGE_CLUSTER_API_VERSION, type Plan, type Restarts } from "./plan";
+import { PUBLIC_KEY_FILES } from "./env";
+import {
+    buildPlan,
+    KEY_SOURCE,
+    objectManifests,
+    STORAGE_CLUSTER_API_VERSION,
+    type Manifest,
+    type Plan,
+    type Restarts,
+} from "./plan";
 import type { LiveStorageCluster } from "./preflight";
 
 /** Bytes of entropy in each generated key; hex-encoded, so safe in env vars and YAML. */
@@ -64,6 +72,10 @@ export class PortworxAuth extends pulumi.ComponentResource {
     public readonly sharedSecret: pulumi.Output<string | undefined>;
     /** Which workloads this update restarts and why. */
     public readonly restarts: pulumi.Output<Restarts>;
+    /** Rotation, upgrade and paired-cluster notes for this update. */
+    public readonly notes: pulumi.Output<string[]>;
+    /** Operator mode with `operatorAdminToken`: the operator's `px-admin-token` (secret). */
+    public readonly adminToken: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: PortworxAuthArgs, opts?: pulumi.ComponentResourceOptions) {
         // Nothing from args goes to super: they may hold secrets.
@@ -127,36 +139,25 @@ export class PortworxAuth extends pulumi.ComponentResource {
                   : pulumi.secret(pulumi.output(undefined));
 
         const objects = objectManifests(s);
-        const values: Record<string, pulumi.Output<string | undefined>> = {
-            [SECRET_KEYS.system]: this.systemKey,
-            [SECRET_KEYS.stork]: this.storkKey,
-            [SECRET_KEYS.shared]: this.sharedSecret,
-        };
-        const secretData = (keys: string[]) =>
-            Object.fromEntries(keys.map((k) => [k, base64(values[k] as pulumi.Output<string>)]));
-        const keySecret = new k8s.core.v1.SecretPatch(
-            `${name}-keys`,
-            {
-                metadata: objects.secret.metadata,
-                type: "Opaque",
-                data: secretData(Object.keys(objects.secret.data as object)),
-            },
-            kept(),
-        );
-        const before: pulumi.Resource[] = [keySecret];
-        if (objects.storkSecret) {
-            before.push(
-                new k8s.core.v1.SecretPatch(
-                    `${name}-stork-keys`,
-                    {
-                        metadata: objects.storkSecret.metadata,
-                        type: "Opaque",
-                        data: secretData(Object.keys(objects.storkSecret.data as object)),
-                    },
-                    kept(),
-                ),
+        const values = { system: this.systemKey, stork: this.storkKey, shared: this.sharedSecret };
+        const keySecret = (role: string, m: Manifest) =>
+            new k8s.core.v1.SecretPatch(
+                `${name}-${role}`,
+                {
+                    metadata: m.metadata,
+                    type: "Opaque",
+                    data: Object.fromEntries(
+                        Object.keys(m.data as object).map((k) => [
+                            k,
+                            base64(values[KEY_SOURCE[k]] as pulumi.Output<string>),
+                        ]),
+                    ),
+                },
+                kept(),
             );
-        }
+        const before: pulumi.Resource[] = [keySecret("keys", objects.secret)];
+        if (objects.systemSecret) before.push(keySecret("system-keys", objects.systemSecret));
+        if (objects.storkSecret) before.push(keySecret("stork-keys", objects.storkSecret));
         if (objects.publicKeys) {
             const pems: Record<string, pulumi.Input<string> | undefined> = {
                 [PUBLIC_KEY_FILES.rsa]: selfSigned?.rsaPublicKey,
@@ -202,12 +203,31 @@ export class PortworxAuth extends pulumi.ComponentResource {
 
         this.secretName = pulumi.output(s.secretName);
         this.restarts = plan.apply((p) => p.restarts);
+        this.notes = plan.apply((p) => p.notes);
+        // Say it in every preview and update: nodes restart, keys rotate, clusters need steps.
+        plan.apply((p) => {
+            const lines = [
+                ...(p.restarts.portworx ? [`Portworx: ${p.restarts.portworx}`] : []),
+                ...(p.restarts.stork ? [`Stork: ${p.restarts.stork}`] : []),
+                ...p.notes,
+            ];
+            if (lines.length) pulumi.log.warn(lines.join("\n"), this);
+        });
+        this.adminToken = s.operator?.readAdminToken
+            ? pulumi.secret(
+                  k8s.core.v1.Secret.get(`${name}-admin-token`, `${s.namespace}/px-admin-token`, child()).data.apply(
+                      (d) => Buffer.from(d?.["auth-token"] ?? "", "base64").toString("utf8") || undefined,
+                  ),
+              )
+            : pulumi.secret(pulumi.output(undefined));
         this.registerOutputs({
             secretName: this.secretName,
             systemKey: this.systemKey,
             storkKey: this.storkKey,
             sharedSecret: this.sharedSecret,
             restarts: this.restarts,
+            notes: this.notes,
+            adminToken: this.adminToken,
         });
     }
 }

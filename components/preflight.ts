@@ -18,6 +18,9 @@ export interface LiveStorageCluster {
     status?: { phase?: string; [k: string]: unknown };
 }
 
+/** Phases in which the operator is still rolling or repairing nodes. */
+const UNSETTLED = /initializ|updat|degrad|uninstall|delet/i;
+
 /** One reason not to go ahead: the field at fault and what to do. */
 export interface Finding {
     field: string;
@@ -75,6 +78,13 @@ export function preflight(s: Settings, live: LiveStorageCluster | undefined | nu
             }
         });
     });
+    const phase = live.status?.phase;
+    if (typeof phase === "string" && UNSETTLED.test(phase)) {
+        findings.push({
+            field: "status.phase",
+            message: `StorageCluster ${id} is ${phase}: an earlier change is still rolling through the nodes, and starting another roll now could leave some nodes without authorization. Fix: wait until \`kubectl -n ${s.namespace} get storagecluster ${s.storageClusterName}\` shows Running or Online, then run again.`,
+        });
+    }
     if (s.enabled && s.securityMode === "env") {
         const managed = operatorManagesStork(live);
         if (s.stork.mode === "operator" && !managed) {

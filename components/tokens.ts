@@ -1,0 +1,699 @@
+// Portworx self-signed tokens: validation, claims, stable issue time, signing and verification.
+// Pure: no Pulumi, no I/O, no wall clock (`now` is always passed in).
+//
+// Stable tokens. A token is a function of its claims, its key and `iat`, and `iat` is never the
+// wall clock of the run. Time is cut into windows of P = ⌊lifetime × (1 − renewBeforeShare)⌋
+// seconds on a grid anchored at EPOCH, and `iat` is the start of the window that holds
+// `now − CLOCK_SKEW_SECONDS`. Every run inside one window computes the same `iat`, so the same
+// claims and key give the same bytes (HS256 and RS256 signatures are deterministic). A token
+// therefore changes when its window ends, that is when less than renewBeforeShare of its lifetime
+// (minus the skew) is left, or when its claims or key change, and at no other time. The skew keeps
+// `iat` at least a minute in the past, as the operator and Stork do, so that a node whose clock is
+// a little behind does not see a token "used before issued".
+//
+// Before EPOCH: the grid extends both ways (Math.floor), so a clock before EPOCH still gets a
+// window start in its past. EPOCH only fixes the grid's phase. Clamping would put `iat` in the
+// future, which Portworx refuses, and an error would break machines with a wrong clock for no gain.
+//
+// ECDSA: ES256/384/512 signatures are randomized, so an ECDSA token would change on every run
+// and every preview would show a diff. The component mints with HS256 (shared secret) or RS256
+// (an RSA private key) only: `signingKeyFor` refuses EC private keys. The CLI, which mints one-off
+// tokens, also signs with ES256/384/512.
+import * as crypto from "node:crypto";
+import * as jose from "jose";
+import { ConfigError, type UsernameClaim } from "./args";
+
+/** Anchor of the issue-time grid: 2026-01-01T00:00:00Z, in unix seconds. */
+export const DEFAULT_EPOCH = Date.UTC(2026, 0, 1) / 1000;
+/** A token is renewed when less than this share of its lifetime is left. */
+export const DEFAULT_RENEW_BEFORE_SHARE = 0.25;
+/** How far `iat` is kept in the past, for nodes whose clocks are a little behind. */
+export const CLOCK_SKEW_SECONDS = 60;
+/**
+ * Default lifetime of a token the component mints. Long, because the component is not a
+ * controller: a token is renewed only when someone runs `pulumi up`, and an expired token in a
+ * Secret breaks whatever reads it. With the default share, renewal starts 9 months in, leaving
+ * 3 months to run an update. Revoke early by rotating the signing key.
+ */
+export const DEFAULT_TOKEN_LIFETIME = "1y";
+/** Shortest lifetime of a component token: shorter ones would expire between runs. */
+export const MIN_TOKEN_LIFETIME_SECONDS = 3600;
+/** Longest lifetime accepted (Portworx keeps durations in int64 nanoseconds, about 292 years). */
+export const MAX_TOKEN_LIFETIME_SECONDS = 100 * 365 * 86400;
+/** The Secret key Portworx tooling and Stork read a token from. */
+export const TOKEN_SECRET_KEY = "auth-token";
+/** Secrets the operator owns and re-mints in security mode; never ours. */
+export const OPERATOR_TOKEN_SECRETS: readonly string[] = ["px-admin-token", "px-user-token"];
+/** Bytes an HMAC key must have at least (RFC 7518 §3.2: no shorter than the hash). */
+export const MIN_SHARED_SECRET_BYTES = 32;
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, y: 365 * 86400 };
+
+/**
+ * Parses a Portworx lifetime: an integer followed by `s`, `m`, `h`, `d` or `y` (365 days), as
+ * OpenStorage's `ParseToDuration` reads it. Only the strict form is accepted: anything this
+ * accepts, Portworx reads the same way. Zero is refused.
+ *
+ * @example
+ * parseLifetime("90d", "tokens[0].lifetime"); // 7776000
+ * parseLifetime("1h30m", "tokens[0].lifetime"); // throws ConfigError naming tokens[0].lifetime
+ */
+export function parseLifetime(text: string, field: string): number {
+    const fix = "use an integer followed by s, m, h, d or y, such as 12h, 90d or 1y";
+    const m = typeof text === "string" ? /^([0-9]{1,12})([smhdy])$/.exec(text) : null;
+    if (!m) throw new ConfigError(field, "is not a lifetime", fix);
+    const seconds = Number(m[1]) * UNIT_SECONDS[m[2]];
+    if (seconds <= 0) throw new ConfigError(field, "is zero", fix);
+    if (seconds > MAX_TOKEN_LIFETIME_SECONDS) throw new ConfigError(field, "is longer than 100 years", fix);
+    return seconds;
+}
+
+/** One token to mint, as given in the component's `tokens` argument. */
+export interface TokenArgs {
+    /** Token name: the `name` claim, and the default `sub`, `email` and Secret name. A DNS label. */
+    name: string;
+    /** Portworx roles, such as `system.admin`, `system.view` or `system.user`. At least one. */
+    roles: string[];
+    /** Groups; the claim is left out when unset. `["*"]` means every group. */
+    groups?: string[];
+    /** `email` claim. Default `<name>@<issuer>`, as the operator does. */
+    email?: string;
+    /** `sub` claim, the account id. Default `<name>@<issuer>`. */
+    subject?: string;
+    /** Lifetime, such as `90d` or `1y`. Default {@link DEFAULT_TOKEN_LIFETIME}. At least 1h. */
+    lifetime?: string;
+    /** Secret holding the token under `auth-token`. Default `px-token-<name>`. */
+    secretName?: string;
+    /** Namespace of that Secret. Default: the component's namespace. */
+    namespace?: string;
+}
+
+/** A validated, defaulted token. */
+export interface ResolvedToken {
+    name: string;
+    roles: string[];
+    groups?: string[];
+    email: string;
+    subject: string;
+    lifetime: string;
+    lifetimeSeconds: number;
+    secretName: string;
+    namespace: string;
+}
+
+/** What {@link resolveTokens} needs from the component's settings. */
+export interface TokenContext {
+    /** The self-signed issuer (`iss`). */
+    issuer: string;
+    usernameClaim: UsernameClaim;
+    /** Default namespace of the token Secrets. */
+    namespace: string;
+    /** Add an admin token (`system.admin`, groups `*`) unless one is named `admin`. */
+    adminToken: boolean;
+    /** The key Secret's name, which no token Secret in `namespace` may take. */
+    keySecretName?: string;
+    /** Default {@link DEFAULT_RENEW_BEFORE_SHARE}; checked against each lifetime. */
+    renewBeforeShare?: number;
+}
+
+const TOKEN_FIELDS = ["name", "roles", "groups", "email", "subject", "lifetime", "secretName", "namespace"];
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function words(field: string, v: unknown, what: string, allowEmpty: boolean): string[] {
+    if (!Array.isArray(v) || (!allowEmpty && v.length === 0)) {
+        throw new ConfigError(
+            field,
+            allowEmpty ? "must be a list" : "must be a non-empty list",
+            `give a list of ${what}, such as ${what === "roles" ? '["system.view"]' : '["*"]'}`,
+        );
+    }
+    v.forEach((x, i) => {
+        if (typeof x !== "string" || x === "" || /\s/.test(x)) {
+            throw new ConfigError(`${field}[${i}]`, "must be a non-empty string without spaces", `fix the entry`);
+        }
+    });
+    if (new Set(v).size !== v.length) throw new ConfigError(field, "has duplicates", "list each entry once");
+    return [...(v as string[])];
+}
+
+function claimText(field: string, v: unknown): string {
+    if (typeof v !== "string" || v.trim() === "" || v !== v.trim()) {
+        throw new ConfigError(
+            field,
+            "must be a non-empty string without surrounding spaces",
+            "fix it, or leave it unset for <name>@<issuer>",
+        );
+    }
+    return v;
+}
+
+/**
+ * Checks the `tokens` argument and applies the defaults. Throws {@link ConfigError} naming the
+ * field, such as `tokens[1].roles`. Adds an admin token first when `ctx.adminToken` is set and no
+ * token is named `admin` (a token named `admin` replaces it).
+ *
+ * @example
+ * resolveTokens([{ name: "ci", roles: ["system.view"], lifetime: "90d" }], {
+ *     issuer: "px.example.com", usernameClaim: "sub", namespace: "portworx", adminToken: true,
+ * }); // [admin (system.admin, groups *, 1y, px-token-admin), ci (px-token-ci)]
+ */
+export function resolveTokens(tokens: unknown, ctx: TokenContext): ResolvedToken[] {
+    if (typeof ctx.issuer !== "string" || ctx.issuer === "") {
+        throw new ConfigError("tokens", "need a self-signed issuer", "set selfSigned.issuer");
+    }
+    const share = ctx.renewBeforeShare ?? DEFAULT_RENEW_BEFORE_SHARE;
+    if (tokens === undefined || tokens === null) tokens = [];
+    if (!Array.isArray(tokens)) {
+        throw new ConfigError("tokens", "must be a list", "give a list of { name, roles, ... } entries");
+    }
+    const given: unknown[] = [...tokens];
+    const hasAdmin = given.some((t) => isRecord(t) && t.name === "admin");
+    const offset = ctx.adminToken && !hasAdmin ? 1 : 0;
+    if (offset) given.unshift({ name: "admin", roles: ["system.admin"], groups: ["*"] });
+
+    const names = new Set<string>();
+    const secrets = new Set<string>();
+    return given.map((raw, idx) => {
+        // Errors name the user's index, not the index after the admin token was added.
+        const at = offset && idx === 0 ? "adminToken" : `tokens[${idx - offset}]`;
+        if (!isRecord(raw)) throw new ConfigError(at, "must be an object", "give { name, roles, ... }");
+        for (const k of Object.keys(raw)) {
+            if (!TOKEN_FIELDS.includes(k)) {
+                throw new ConfigError(`${at}.${k}`, "is not a token field", `use ${TOKEN_FIELDS.join(", ")}`);
+            }
+        }
+        const name = raw.name;
+        if (typeof name !== "string" || name.length > 63 || !DNS_LABEL.test(name)) {
+            throw new ConfigError(
+                `${at}.name`,
+                "is not a valid token name",
+                "use lowercase letters, digits and '-', at most 63 characters",
+            );
+        }
+        if (names.has(name)) throw new ConfigError(`${at}.name`, `repeats "${name}"`, "give every token its own name");
+        names.add(name);
+
+        const roles = words(`${at}.roles`, raw.roles, "roles", false);
+        const groups = raw.groups === undefined ? undefined : words(`${at}.groups`, raw.groups, "groups", true);
+        const dflt = `${name}@${ctx.issuer}`;
+        const email = raw.email === undefined ? dflt : claimText(`${at}.email`, raw.email);
+        const subject = raw.subject === undefined ? dflt : claimText(`${at}.subject`, raw.subject);
+
+        const lifetime = raw.lifetime === undefined ? DEFAULT_TOKEN_LIFETIME : raw.lifetime;
+        const lifetimeSeconds = parseLifetime(lifetime as string, `${at}.lifetime`);
+        if (lifetimeSeconds < MIN_TOKEN_LIFETIME_SECONDS) {
+            throw new ConfigError(
+                `${at}.lifetime`,
+                "is shorter than 1h; the component renews tokens only on `pulumi up`",
+                "use 1h or more, or mint short-lived tokens with `npm run --silent token -- mint`",
+            );
+        }
+        if (lifetimeSeconds * share <= CLOCK_SKEW_SECONDS * 2) {
+            throw new ConfigError(
+                `${at}.lifetime`,
+                "leaves too little time after renewal at this renewBeforeShare",
+                "use a longer lifetime or a larger renewBeforeShare",
+            );
+        }
+
+        const namespace = raw.namespace === undefined ? ctx.namespace : raw.namespace;
+        if (typeof namespace !== "string" || namespace.length > 63 || !DNS_LABEL.test(namespace)) {
+            throw new ConfigError(
+                `${at}.namespace`,
+                "is not a valid Kubernetes namespace name",
+                "use lowercase letters, digits and '-', at most 63 characters",
+            );
+        }
+        const secretName = raw.secretName === undefined ? `px-token-${name}` : raw.secretName;
+        if (typeof secretName !== "string" || secretName.length > 253 || !DNS_SUBDOMAIN.test(secretName)) {
+            throw new ConfigError(
+                `${at}.secretName`,
+                "is not a valid Kubernetes object name",
+                "use lowercase letters, digits, '-' and '.', at most 253 characters",
+            );
+        }
+        if (OPERATOR_TOKEN_SECRETS.includes(secretName)) {
+            throw new ConfigError(
+                `${at}.secretName`,
+                `"${secretName}" is a Secret the Portworx operator owns and re-mints`,
+                "choose another name, or leave it unset for px-token-<name>",
+            );
+        }
+        if (namespace === ctx.namespace && secretName === ctx.keySecretName) {
+            throw new ConfigError(
+                `${at}.secretName`,
+                "is the name of the key Secret",
+                "choose another name, or leave it unset for px-token-<name>",
+            );
+        }
+        const where = `${namespace}/${secretName}`;
+        if (secrets.has(where)) {
+            throw new ConfigError(`${at}.secretName`, `${where} is used by another token`, "give each its own Secret");
+        }
+        secrets.add(where);
+
+        const t: ResolvedToken = {
+            name,
+            roles,
+            ...(groups ? { groups } : {}),
+            email,
+            subject,
+            lifetime: lifetime as string,
+            lifetimeSeconds,
+            secretName,
+            namespace,
+        };
+        const username = tokenUsername(t, ctx.usernameClaim);
+        if (username === "") {
+            throw new ConfigError(`${at}`, `has an empty ${ctx.usernameClaim} claim`, "Portworx needs a user name");
+        }
+        return t;
+    });
+}
+
+/** The value Portworx uses as the user name, per the username claim. */
+export function tokenUsername(t: ResolvedToken, claim: UsernameClaim): string {
+    return claim === "email" ? t.email : claim === "name" ? t.name : t.subject;
+}
+
+/** The claims Portworx reads (facts §5), in the order they are serialized. */
+export interface PortworxClaims {
+    iss: string;
+    sub: string;
+    name: string;
+    email: string;
+    roles: string[];
+    groups?: string[];
+    iat: number;
+    exp: number;
+}
+
+/**
+ * The claims of a token, with a fixed key order: `iss`, `sub`, `name`, `email`, `roles`,
+ * `groups` (only when given), `iat`, `exp` = `iat` + lifetime.
+ *
+ * @example
+ * tokenClaims(t, "px.example.com", issueTime({ now, lifetimeSeconds: t.lifetimeSeconds }));
+ */
+export function tokenClaims(t: ResolvedToken, issuer: string, iat: number): PortworxClaims {
+    return {
+        iss: issuer,
+        sub: t.subject,
+        name: t.name,
+        email: t.email,
+        roles: [...t.roles],
+        ...(t.groups ? { groups: [...t.groups] } : {}),
+        iat,
+        exp: iat + t.lifetimeSeconds,
+    };
+}
+
+/** Inputs of {@link issueTime}; all times in unix seconds. */
+export interface IssueTimeArgs {
+    now: number;
+    lifetimeSeconds: number;
+    /** In (0, 1). Default {@link DEFAULT_RENEW_BEFORE_SHARE}. */
+    renewBeforeShare?: number;
+    /** Default {@link DEFAULT_EPOCH}. */
+    epoch?: number;
+    /** Default {@link CLOCK_SKEW_SECONDS}. */
+    skewSeconds?: number;
+}
+
+/** Checks a renew-before share for the given field: a number strictly between 0 and 1. */
+export function checkRenewBeforeShare(v: unknown, field: string): number {
+    if (typeof v !== "number" || !Number.isFinite(v) || v <= 0 || v >= 1) {
+        throw new ConfigError(field, "must be a number between 0 and 1, exclusive", "use 0.25 for the default");
+    }
+    return v;
+}
+
+/**
+ * The stable issue time: the start of the window holding `now − skew` on a grid of period
+ * ⌊lifetime × (1 − renewBeforeShare)⌋ anchored at `epoch`. Equal for every `now` in a window;
+ * at most `skew + period` seconds before `now`, and at least `skew` seconds before it.
+ *
+ * @example
+ * const now = Math.floor(Date.now() / 1000);
+ * issueTime({ now, lifetimeSeconds: 31536000 }); // unchanged for 9 months of runs
+ */
+export function issueTime(args: IssueTimeArgs): number {
+    const { now, lifetimeSeconds } = args;
+    const share = checkRenewBeforeShare(args.renewBeforeShare ?? DEFAULT_RENEW_BEFORE_SHARE, "renewBeforeShare");
+    const epoch = args.epoch ?? DEFAULT_EPOCH;
+    const skew = args.skewSeconds ?? CLOCK_SKEW_SECONDS;
+    for (const [k, v] of Object.entries({ now, lifetimeSeconds, epoch, skew })) {
+        if (!Number.isSafeInteger(v)) throw new RangeError(`issueTime: ${k} must be an integer number of seconds`);
+    }
+    const period = Math.floor(lifetimeSeconds * (1 - share));
+    if (period < 1 || lifetimeSeconds * share <= skew) {
+        throw new RangeError(`issueTime: a ${lifetimeSeconds}s lifetime is too short for share ${share}`);
+    }
+    return epoch + Math.floor((now - skew - epoch) / period) * period;
+}
+
+/** JWS algorithms this project signs with. */
+export type SigningAlg = "HS256" | "RS256" | "ES256" | "ES384" | "ES512";
+export type SigningKey =
+    { alg: "HS256"; secret: string } | { alg: "RS256" | "ES256" | "ES384" | "ES512"; privateKeyPem: string };
+
+const EC_ALGS: Record<string, "ES256" | "ES384" | "ES512"> = {
+    prime256v1: "ES256",
+    secp384r1: "ES384",
+    secp521r1: "ES512",
+};
+
+function parsePrivateKey(pem: string, field: string): crypto.KeyObject {
+    const fix = "give an unencrypted PEM private key (BEGIN PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)";
+    if (typeof pem !== "string" || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+        throw new ConfigError(field, "is not a PEM private key", fix);
+    }
+    if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(pem)) {
+        throw new ConfigError(field, "is encrypted", "decrypt it first: openssl pkey -in KEY.pem -out PLAIN.pem");
+    }
+    try {
+        return crypto.createPrivateKey({ key: pem, format: "pem" });
+    } catch {
+        // The parser's message is dropped: it must never carry key material into a log.
+        throw new ConfigError(field, "could not be parsed as a PEM private key", fix);
+    }
+}
+
+function parsePublicKey(pem: string, field: string): crypto.KeyObject {
+    try {
+        // A private PEM is accepted too: its public half is derived.
+        return crypto.createPublicKey({ key: pem, format: "pem" });
+    } catch {
+        throw new ConfigError(field, "could not be parsed as a PEM public key", "give a PEM PUBLIC KEY block");
+    }
+}
+
+function asymmetricAlg(key: crypto.KeyObject, field: string): "RS256" | "ES256" | "ES384" | "ES512" {
+    if (key.asymmetricKeyType === "rsa") {
+        const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+        if (bits < 2048) {
+            throw new ConfigError(
+                field,
+                `is a ${bits}-bit RSA key; at least 2048 bits are required`,
+                "use a larger key",
+            );
+        }
+        return "RS256";
+    }
+    if (key.asymmetricKeyType === "ec") {
+        const alg = EC_ALGS[key.asymmetricKeyDetails?.namedCurve ?? ""];
+        if (!alg) throw new ConfigError(field, "is on a curve Portworx does not accept", "use P-256, P-384 or P-521");
+        return alg;
+    }
+    throw new ConfigError(
+        field,
+        `is a ${key.asymmetricKeyType ?? "unknown"} key; Portworx accepts RSA and EC keys`,
+        "use an RSA (2048 bits or more) or EC (P-256, P-384, P-521) key",
+    );
+}
+
+/**
+ * The JWS algorithm a private key signs with, as Portworx's helpers pick it: RSA → RS256,
+ * EC P-256/P-384/P-521 → ES256/ES384/ES512. Throws {@link ConfigError}; never echoes the key.
+ *
+ * @example
+ * privateKeyAlg(fs.readFileSync("ec-p384.pem", "utf8"), "--key-file"); // "ES384"
+ */
+export function privateKeyAlg(privateKeyPem: string, field: string): "RS256" | "ES256" | "ES384" | "ES512" {
+    return asymmetricAlg(parsePrivateKey(privateKeyPem, field), field);
+}
+
+function spki(key: crypto.KeyObject): Buffer {
+    return key.export({ type: "spki", format: "der" });
+}
+
+/**
+ * Throws {@link ConfigError} when `privateKeyPem` is not the private half of `publicKeyPem`
+ * (their SPKI encodings differ). Never echoes key material.
+ *
+ * @example
+ * checkKeyPair(privatePem, rsaPublicPem, "selfSigned.rsaPrivateKey");
+ */
+export function checkKeyPair(privateKeyPem: string, publicKeyPem: string, field: string): void {
+    const derived = spki(crypto.createPublicKey(parsePrivateKey(privateKeyPem, field)));
+    const configured = spki(parsePublicKey(publicKeyPem, field));
+    if (!derived.equals(configured)) {
+        throw new ConfigError(
+            field,
+            "is not the private half of the configured public key, so Portworx would refuse its tokens",
+            "give the private key whose public half Portworx has, or update the public key with it",
+        );
+    }
+}
+
+/** Where the component's signing key may come from, once the values are known. */
+export interface SigningKeySource {
+    /** The self-signed shared secret. */
+    sharedSecret?: string;
+    /** A private key (secret config); must pair with `publicKeyPem`. */
+    privateKeyPem?: string;
+    /** The RSA public key Portworx verifies with. */
+    publicKeyPem?: string;
+}
+
+/**
+ * The key the component signs its tokens with: the RSA private key (RS256) when one is given,
+ * else the shared secret (HS256), else none. Refuses EC private keys, whose randomized
+ * signatures would change every token on every run (see the top of this file).
+ *
+ * @example
+ * signingKeyFor({ sharedSecret }); // { alg: "HS256", secret: sharedSecret }
+ * signingKeyFor({ privateKeyPem, publicKeyPem: rsaPublicKey }, "selfSigned.rsaPrivateKey"); // RS256
+ */
+export function signingKeyFor(src: SigningKeySource, field = "selfSigned.privateKey"): SigningKey | undefined {
+    if (src.privateKeyPem !== undefined) {
+        const alg = privateKeyAlg(src.privateKeyPem, field);
+        if (alg !== "RS256") {
+            throw new ConfigError(
+                field,
+                `is an EC key; ${alg} signatures are randomized, so the component's tokens would change on every run`,
+                "use an RSA key pair (with selfSigned.rsaPublicKey) or the shared secret; " +
+                    "mint ECDSA tokens one at a time with `npm run --silent token -- mint`",
+            );
+        }
+        if (src.publicKeyPem === undefined) {
+            throw new ConfigError(
+                field,
+                "has no public half configured, so Portworx could not verify its tokens",
+                "set selfSigned.rsaPublicKey to its public key (openssl pkey -in KEY.pem -pubout)",
+            );
+        }
+        checkKeyPair(src.privateKeyPem, src.publicKeyPem, field);
+        return { alg: "RS256", privateKeyPem: src.privateKeyPem };
+    }
+    if (src.sharedSecret !== undefined) return { alg: "HS256", secret: src.sharedSecret };
+    return undefined;
+}
+
+/**
+ * Signs claims as a compact JWS with protected header `{ alg, typ: "JWT" }` only. HS256 and
+ * RS256 give the same bytes for the same claims and key; ES* signatures are randomized.
+ *
+ * @example
+ * await signToken(tokenClaims(t, issuer, iat), { alg: "HS256", secret }); // "eyJhbGciOiJIUzI1NiIs..."
+ */
+export async function signToken(claims: object, key: SigningKey, field = "signing key"): Promise<string> {
+    let material: Uint8Array | crypto.KeyObject;
+    if (key.alg === "HS256") {
+        if (typeof key.secret !== "string" || Buffer.byteLength(key.secret, "utf8") < MIN_SHARED_SECRET_BYTES) {
+            throw new ConfigError(
+                field,
+                `is shorter than ${MIN_SHARED_SECRET_BYTES} bytes`,
+                "use at least 32 random bytes, for example `openssl rand -hex 32`",
+            );
+        }
+        material = new TextEncoder().encode(key.secret);
+    } else {
+        const pk = parsePrivateKey(key.privateKeyPem, field);
+        const alg = asymmetricAlg(pk, field);
+        if (alg !== key.alg) {
+            throw new ConfigError(field, `signs ${alg}, not ${key.alg}`, `use --alg ${alg}, or a matching key`);
+        }
+        material = pk;
+    }
+    return new jose.SignJWT({ ...claims }).setProtectedHeader({ alg: key.alg, typ: "JWT" }).sign(material);
+}
+
+/** Inputs of {@link mintToken}. */
+export interface MintArgs {
+    issuer: string;
+    key: SigningKey;
+    /** Unix seconds of this run; the token depends on it only through its window. */
+    now: number;
+    renewBeforeShare?: number;
+    epoch?: number;
+}
+
+/**
+ * Mints the stable token for one resolved token: {@link issueTime}, {@link tokenClaims},
+ * {@link signToken}. Same inputs within one window, same bytes.
+ *
+ * @example
+ * const now = Math.floor(Date.now() / 1000);
+ * for (const t of resolved) tokens[t.name] = await mintToken(t, { issuer, key, now });
+ */
+export async function mintToken(t: ResolvedToken, args: MintArgs): Promise<string> {
+    const iat = issueTime({
+        now: args.now,
+        lifetimeSeconds: t.lifetimeSeconds,
+        ...(args.renewBeforeShare === undefined ? {} : { renewBeforeShare: args.renewBeforeShare }),
+        ...(args.epoch === undefined ? {} : { epoch: args.epoch }),
+    });
+    return signToken(tokenClaims(t, args.issuer, iat), args.key);
+}
+
+/** Claims of a token that passed {@link verifyToken}. */
+export type VerifiedClaims = Omit<PortworxClaims, "roles"> & { roles?: string[]; [claim: string]: unknown };
+
+export type VerifyResult = { ok: true; alg: string; claims: VerifiedClaims } | { ok: false; reason: string };
+
+/** Inputs of {@link verifyToken}. */
+export interface VerifyOptions {
+    /** The issuer Portworx trusts for this key. */
+    issuer: string;
+    /** Shared secret, for HS256/384/512 tokens. */
+    secret?: string;
+    /** PEM public key (or private key, whose public half is used), for RS* and ES* tokens. */
+    publicKeyPem?: string;
+    /** Unix seconds. */
+    now: number;
+    /** Default `sub`. */
+    usernameClaim?: string;
+}
+
+const ACCEPTED_ALGS = ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512"];
+const REQUIRED_CLAIMS = ["iss", "sub", "exp", "iat", "name", "email"] as const;
+const EC_CURVE_NAMES: Record<string, string> = { ES256: "P-256", ES384: "P-384", ES512: "P-521" };
+
+/** A unix time as `2026-01-01T00:00:00Z`, or the number when out of range. */
+export function isoTime(seconds: number): string {
+    const d = new Date(seconds * 1000);
+    return Number.isNaN(d.getTime()) ? String(seconds) : d.toISOString().replace(/\.000Z$/, "Z");
+}
+
+/** A duration as its two largest units, such as `89d 23h` or `59m 59s`. */
+export function formatDuration(seconds: number): string {
+    let rest = Math.abs(Math.floor(seconds));
+    const parts: string[] = [];
+    for (const [u, n] of Object.entries({ y: 31536000, d: 86400, h: 3600, m: 60, s: 1 })) {
+        if (parts.length === 0 && rest < n && u !== "s") continue;
+        parts.push(`${Math.floor(rest / n)}${u}`);
+        rest %= n;
+        if (parts.length === 2) break;
+    }
+    return parts.filter((p, i) => i === 0 || !p.startsWith("0")).join(" ");
+}
+
+/**
+ * Verifies a token as Portworx would for one self-signed issuer: algorithm, issuer, signature,
+ * required claims, expiry, issue time and username claim. Returns a one-line reason when it
+ * fails. Never echoes the key.
+ *
+ * @example
+ * const r = await verifyToken(token, { issuer: "px.example.com", secret, now: Math.floor(Date.now() / 1000) });
+ * if (!r.ok) console.log(`invalid: ${r.reason}`);
+ */
+export async function verifyToken(token: string, opts: VerifyOptions): Promise<VerifyResult> {
+    const fail = (reason: string): VerifyResult => ({ ok: false, reason });
+    if (typeof token !== "string") return fail("malformed: not a string");
+    token = token.trim();
+    const parts = token.split(".");
+    if (parts.length !== 3) return fail(`malformed: a JWT has 3 dot-separated parts, this has ${parts.length}`);
+    let header: jose.ProtectedHeaderParameters;
+    let payload: jose.JWTPayload;
+    try {
+        header = jose.decodeProtectedHeader(token);
+    } catch {
+        return fail("malformed: the header is not base64url-encoded JSON");
+    }
+    try {
+        payload = jose.decodeJwt(token);
+    } catch {
+        return fail("malformed: the payload is not a base64url-encoded JSON object");
+    }
+
+    const alg = header.alg;
+    if (typeof alg !== "string" || !ACCEPTED_ALGS.includes(alg)) {
+        return fail(
+            `algorithm ${JSON.stringify(alg ?? null)} is not accepted by Portworx (HS256/384/512, RS256/384/512, ES256/384/512 only)`,
+        );
+    }
+
+    // Portworx picks the verifier by `iss` before it checks the signature; so does this.
+    if (payload.iss === undefined) return fail(`missing required claim iss (expected "${opts.issuer}")`);
+    if (payload.iss !== opts.issuer) {
+        return fail(`wrong issuer: expected "${opts.issuer}", the token has ${JSON.stringify(payload.iss)}`);
+    }
+
+    let key: Uint8Array | crypto.KeyObject;
+    if (alg.startsWith("HS")) {
+        if (!opts.secret) return fail(`signed with ${alg}, but no shared secret was given to check it with`);
+        key = new TextEncoder().encode(opts.secret);
+    } else {
+        if (!opts.publicKeyPem) return fail(`signed with ${alg}, but no public key was given to check it with`);
+        let pub: crypto.KeyObject;
+        try {
+            pub = crypto.createPublicKey({ key: opts.publicKeyPem, format: "pem" });
+        } catch {
+            return fail("the given public key could not be parsed as PEM");
+        }
+        const type = pub.asymmetricKeyType;
+        if (alg.startsWith("RS") && type !== "rsa") return fail(`wrong key: signed with ${alg}, the key is ${type}`);
+        if (alg.startsWith("RS") && (pub.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
+            return fail("wrong key: the given RSA key is shorter than 2048 bits");
+        }
+        if (alg.startsWith("ES") && (type !== "ec" || EC_ALGS[pub.asymmetricKeyDetails?.namedCurve ?? ""] !== alg)) {
+            return fail(`wrong key: signed with ${alg}, which needs an EC ${EC_CURVE_NAMES[alg]} key`);
+        }
+        key = pub;
+    }
+    try {
+        await jose.compactVerify(token, key, { algorithms: [alg] });
+    } catch (e) {
+        if (e instanceof jose.errors.JWSSignatureVerificationFailed) {
+            return fail("bad signature: the token was not signed with this key, or was changed after signing");
+        }
+        return fail(
+            `bad signature: ${e instanceof jose.errors.JOSEError ? e.code : "the signature could not be checked"}`,
+        );
+    }
+
+    const missing = REQUIRED_CLAIMS.filter((c) => payload[c] === undefined);
+    if (missing.length > 0) return fail(`missing required claims: ${missing.join(", ")}`);
+    for (const c of ["sub", "name", "email"] as const) {
+        if (typeof payload[c] !== "string") return fail(`claim ${c} is not a string`);
+    }
+    for (const c of ["exp", "iat"] as const) {
+        if (typeof payload[c] !== "number" || !Number.isFinite(payload[c])) return fail(`claim ${c} is not a number`);
+    }
+    for (const c of ["roles", "groups"] as const) {
+        const v = payload[c];
+        if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== "string"))) {
+            return fail(`claim ${c} is not a list of strings`);
+        }
+    }
+    const claims = payload as VerifiedClaims;
+    const now = opts.now;
+    if (claims.exp <= now) return fail(`expired at ${isoTime(claims.exp)} (${formatDuration(now - claims.exp)} ago)`);
+    if (claims.iat > now) {
+        return fail(`not yet valid: issued at ${isoTime(claims.iat)}, ${formatDuration(claims.iat - now)} from now`);
+    }
+    if (typeof payload.nbf === "number" && payload.nbf > now) {
+        return fail(`not yet valid before ${isoTime(payload.nbf)}`);
+    }
+    const usernameClaim = opts.usernameClaim ?? "sub";
+    if (typeof claims[usernameClaim] !== "string" || claims[usernameClaim] === "") {
+        return fail(`empty username claim ${usernameClaim}: Portworx needs it to name the user`);
+    }
+    return { ok: true, alg, claims };
+}
