@@ -31,6 +31,8 @@ export interface MockOptions {
     live?: Record<string, unknown> | null;
     /** Seed for the fake random bytes, so a rotation test can tell runs apart. */
     seed?: string;
+    /** State for other reads, by id (`namespace/name`). */
+    reads?: Record<string, Record<string, unknown>>;
 }
 
 export function fixture(name: string): string {
@@ -76,6 +78,9 @@ export async function setupMocks(opts: MockOptions): Promise<Recorded[]> {
                     inputs: args.inputs,
                     ...(args.id ? { id: args.id } : {}),
                 });
+                if (args.id !== undefined && args.id !== "" && opts.reads?.[args.id]) {
+                    return { id: args.id, state: opts.reads[args.id] };
+                }
                 if (args.id !== undefined && args.id !== "") {
                     if (opts.live === null) throw new Error(`resource '${args.id}' does not exist`);
                     return { id: args.id, state: opts.live ?? {} };

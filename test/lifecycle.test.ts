@@ -1,0 +1,281 @@
+// Rotation, turning authorization off and on, the operator's security mode, the upgrade of a
+// running cluster, and idempotency: the component under the mock engine.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { PortworxAuth, type PortworxAuthArgs } from "../components";
+import { resolveSettings } from "../components/args";
+import { buildPlan } from "../components/plan";
+import { find, recordedOptions, runScenario, sampleLive, unwrapSecrets, type Recorded } from "./harness";
+
+const BASE: PortworxAuthArgs = {
+    namespace: "portworx",
+    storageClusterName: "px-cluster",
+    selfSigned: { issuer: "px.example.com" },
+};
+
+type Env = { name: string; value?: string; valueFrom?: unknown };
+type Spec = { env?: Env[]; stork?: { env?: Env[] }; volumes?: { name: string }[]; security?: Record<string, unknown> };
+
+async function run(args: PortworxAuthArgs, live: Record<string, unknown>, preview = false) {
+    return runScenario({ preview, live }, () => new PortworxAuth("px", args));
+}
+const spec = (r: Recorded[]) => unwrapSecrets(find(r, ":StorageClusterPatch").inputs.spec) as Spec;
+const secretData = (r: Recorded[], name = "px-keys") =>
+    unwrapSecrets(find(r, ":SecretPatch", name).inputs.data) as Record<string, string>;
+const marker = (env: Env[] | undefined) => env?.find((e) => e.name === "PX_AUTH_KEYS_REVISION")?.value;
+
+/** The live StorageCluster after the server applied a run's patch. */
+function applied(r: Recorded[], base = sampleLive()): Record<string, unknown> {
+    const live = structuredClone(base) as { spec: Record<string, unknown> };
+    const sp = spec(r);
+    live.spec = {
+        ...live.spec,
+        ...(sp.env ? { env: sp.env } : {}),
+        ...(sp.volumes ? { volumes: sp.volumes } : {}),
+        ...(sp.security ? { security: sp.security } : {}),
+        stork: { ...(live.spec.stork as object), ...(sp.stork ?? {}) },
+    };
+    return live;
+}
+
+describe("rotation", () => {
+    for (const key of ["systemKey", "storkKey", "sharedSecret"] as const) {
+        test(`rotating ${key} alone changes only that key, and the markers Portworx and Stork read`, async () => {
+            const first = await run(BASE, sampleLive());
+            const live = applied(first.recorded);
+            const second = await run({ ...BASE, rotation: { [key]: "2" } }, live);
+            assert.deepEqual(second.rejections, []);
+            const [a, b] = [secretData(first.recorded), secretData(second.recorded)];
+            const entry = { systemKey: "system-secret", storkKey: "stork-secret", sharedSecret: "shared-secret" }[key];
+            for (const k of Object.keys(a)) {
+                if (k === entry) assert.notEqual(b[k], a[k], `${k} must change`);
+                else assert.equal(b[k], a[k], `${k} must not change`);
+            }
+            const [s1, s2] = [spec(first.recorded), spec(second.recorded)];
+            assert.notEqual(marker(s2.env), marker(s1.env), "Portworx's marker changes, so its pods roll");
+            assert.equal(
+                marker(s2.stork?.env) !== marker(s1.stork?.env),
+                key === "storkKey",
+                "Stork's marker changes with its own key only",
+            );
+            // Apart from the marker, nothing a pod reads changes.
+            const strip = (env: Env[] | undefined) => env?.filter((e) => e.name !== "PX_AUTH_KEYS_REVISION");
+            assert.deepEqual(strip(s2.env), strip(s1.env));
+            assert.deepEqual(strip(s2.stork?.env), strip(s1.stork?.env));
+            // The new key is in the Secret before the patch that rolls the pods.
+            assert.ok(recordedOptions.get("px-storagecluster")?.dependsOn.includes("px-keys"));
+            const plan = buildPlan(resolveSettings({ ...BASE, rotation: { [key]: "2" } }), live);
+            assert.equal(plan.notes.length, 1);
+            assert.match(plan.notes[0], /^Rotation: /);
+            if (key === "systemKey") assert.match(plan.notes[0], /reject each other's node-to-node tokens/);
+        });
+    }
+
+    test("a deployment-mode Stork rolls with its key too", async () => {
+        const live = structuredClone(sampleLive()) as { spec: Record<string, unknown> };
+        live.spec.stork = { enabled: false };
+        const args: PortworxAuthArgs = { ...BASE, stork: { mode: "deployment" } };
+        const envOf = (r: Recorded[]) =>
+            (
+                unwrapSecrets(find(r, ":DeploymentPatch").inputs) as {
+                    spec: { template: { spec: { containers: { env: Env[] }[] } } };
+                }
+            ).spec.template.spec.containers[0].env;
+        const a = await run(args, live);
+        const b = await run({ ...args, rotation: { storkKey: "2" } }, live);
+        assert.notEqual(marker(envOf(b.recorded)), marker(envOf(a.recorded)));
+        const c = await run({ ...args, rotation: { systemKey: "2" } }, live);
+        assert.equal(marker(envOf(c.recorded)), marker(envOf(a.recorded)));
+    });
+});
+
+describe("turning authorization off and on", () => {
+    test("enabled: false removes exactly our entries and volume, keeps the rest and the key Secret", async () => {
+        const pem = (await import("node:crypto"))
+            .generateKeyPairSync("ec", { namedCurve: "P-256" })
+            .publicKey.export({ type: "spki", format: "pem" })
+            .toString();
+        const args: PortworxAuthArgs = { ...BASE, selfSigned: { issuer: "px.example.com", ecdsaPublicKey: pem } };
+        const on = await run(args, sampleLive());
+        const live = applied(on.recorded);
+        const off = await run({ ...args, enabled: false }, live);
+        assert.deepEqual(off.rejections, []);
+        const original = sampleLive() as { spec: Spec };
+        const s = spec(off.recorded);
+        assert.deepEqual(s.env, original.spec.env);
+        assert.deepEqual(s.stork?.env, original.spec.stork?.env);
+        assert.deepEqual(s.volumes, original.spec.volumes);
+        assert.ok(
+            off.recorded.some((r) => r.name === "px-keys"),
+            "the key Secret is kept",
+        );
+        const plan = buildPlan(resolveSettings({ ...args, enabled: false }), live);
+        assert.match(plan.notes.join("\n"), /Authorization turns off: every Portworx node restarts once/);
+        assert.match(plan.restarts.portworx ?? "", /removes PORTWORX_AUTH_SYSTEM_KEY/);
+    });
+
+    for (const preview of [false, true]) {
+        test(`off and on again returns to the same patch (preview=${preview})`, async () => {
+            const on = await run(BASE, sampleLive(), preview);
+            const off = await run({ ...BASE, enabled: false }, applied(on.recorded), preview);
+            const again = await run(BASE, applied(off.recorded), preview);
+            assert.equal(JSON.stringify(spec(again.recorded)), JSON.stringify(spec(on.recorded)));
+        });
+    }
+});
+
+describe("the operator's security mode", () => {
+    const args: PortworxAuthArgs = {
+        ...BASE,
+        securityMode: "operator",
+        oidc: { issuer: "https://id.example.com", clientId: "px" },
+        usernameClaim: "email",
+        guestAccess: "Disabled",
+        tokenLifetime: "12h",
+    };
+
+    test("pre-creates the Secrets the operator adopts, with its annotation only, and sets spec.security explicitly", async () => {
+        const { recorded, rejections } = await run(args, sampleLive());
+        assert.deepEqual(rejections, []);
+        const system = find(recorded, ":SecretPatch", "px-system-keys").inputs as {
+            metadata: { name: string; namespace: string; labels?: unknown; annotations: Record<string, string> };
+        };
+        assert.equal(system.metadata.name, "px-system-secrets");
+        assert.equal(system.metadata.namespace, "portworx");
+        assert.equal(system.metadata.labels, undefined);
+        assert.equal(system.metadata.annotations["stork.libopenstorage.org/skip-resource"], "true");
+        assert.deepEqual(Object.keys(secretData(recorded, "px-system-keys")).sort(), ["apps-secret", "system-secret"]);
+        assert.deepEqual(Object.keys(secretData(recorded, "px-keys")), ["shared-secret"]);
+        const s = spec(recorded);
+        assert.deepEqual(s.security, {
+            enabled: true,
+            auth: {
+                guestAccess: "Disabled",
+                selfSigned: { issuer: "px.example.com", tokenLifetime: "12h", sharedSecret: "pxkeys" },
+            },
+        });
+        const names = (s.env ?? []).map((e) => e.name);
+        for (const refused of [
+            "PORTWORX_AUTH_JWT_ISSUER",
+            "PORTWORX_AUTH_JWT_SHAREDSECRET",
+            "PORTWORX_AUTH_SYSTEM_KEY",
+            "PORTWORX_AUTH_SYSTEM_APPS_KEY",
+            "PORTWORX_AUTH_STORK_KEY",
+        ]) {
+            assert.ok(!names.includes(refused), `${refused} is the operator's`);
+        }
+        for (const kept of [
+            "PORTWORX_AUTH_OIDC_ISSUER",
+            "PORTWORX_AUTH_OIDC_CLIENTID",
+            "PORTWORX_AUTH_USERNAME_CLAIM",
+        ]) {
+            assert.ok(names.includes(kept), kept);
+        }
+        const storkNames = (s.stork?.env ?? []).map((e) => e.name);
+        assert.ok(!storkNames.includes("PX_SHARED_SECRET") && !storkNames.includes("PX_JWT_ISSUER"));
+    });
+
+    test("moving a cluster from env mode removes the env vars the operator overrides", async () => {
+        const envRun = await run(BASE, sampleLive());
+        const live = applied(envRun.recorded);
+        const { recorded } = await run(args, live);
+        const names = (spec(recorded).env ?? []).map((e) => e.name);
+        assert.ok(!names.includes("PORTWORX_AUTH_SYSTEM_KEY") && !names.includes("PORTWORX_AUTH_JWT_ISSUER"));
+        assert.ok(!(spec(recorded).stork?.env ?? []).some((e) => e.name === "PX_SHARED_SECRET"));
+    });
+
+    test("a cluster already secured by the operator is accepted in operator mode", async () => {
+        const live = structuredClone(sampleLive()) as { spec: Record<string, unknown> };
+        live.spec.security = { enabled: true };
+        const { rejections } = await run(args, live);
+        assert.deepEqual(rejections, []);
+    });
+
+    test("exposes px-admin-token as a secret output when asked", async () => {
+        const pulumi = await import("@pulumi/pulumi");
+        let c: PortworxAuth | undefined;
+        const { recorded, rejections } = await runScenario(
+            {
+                preview: false,
+                live: sampleLive(),
+                reads: {
+                    "portworx/px-admin-token": {
+                        data: { "auth-token": Buffer.from("jwt.admin.token").toString("base64") },
+                    },
+                },
+            },
+            () => (c = new PortworxAuth("px", { ...args, operatorAdminToken: true })),
+        );
+        assert.deepEqual(rejections, []);
+        assert.equal(find(recorded, ":Secret", "px-admin-token").id, "portworx/px-admin-token");
+        const adminToken = (c as PortworxAuth).adminToken;
+        assert.equal(await pulumi.isSecret(adminToken), true);
+        assert.equal(await (adminToken as unknown as { promise(): Promise<string> }).promise(), "jwt.admin.token");
+    });
+
+    test("refused settings name the field", () => {
+        assert.throws(() => resolveSettings({ ...args, selfSigned: undefined }), /^ConfigError: selfSigned: /);
+        assert.throws(() => resolveSettings({ ...args, stork: { mode: "deployment" } }), /^ConfigError: stork\.mode: /);
+        assert.throws(() => resolveSettings({ ...args, storkKeyPairing: "apps" }), /^ConfigError: storkKeyPairing: /);
+        assert.throws(() => resolveSettings({ ...args, tokenLifetime: "1 day" }), /^ConfigError: tokenLifetime: /);
+        assert.throws(
+            () => resolveSettings({ ...args, guestAccess: "enabled" as never }),
+            /^ConfigError: guestAccess: /,
+        );
+        assert.throws(
+            () => resolveSettings({ ...BASE, guestAccess: "Enabled" }),
+            /^ConfigError: guestAccess: only applies/,
+        );
+    });
+
+    test("guest access and token lifetime restart nothing; the issuer does", () => {
+        const first = buildPlan(resolveSettings(args), sampleLive());
+        const secured = structuredClone(sampleLive()) as { spec: Record<string, unknown> };
+        const sp = first.storageClusterPatch.spec as Spec;
+        secured.spec.env = sp.env;
+        secured.spec.security = sp.security;
+        secured.spec.stork = { enabled: true, env: sp.stork?.env };
+        const calm = buildPlan(resolveSettings({ ...args, guestAccess: "Enabled", tokenLifetime: "1d" }), secured);
+        assert.deepEqual(calm.restarts, {});
+        const moved = buildPlan(resolveSettings({ ...args, selfSigned: { issuer: "other.example.com" } }), secured);
+        assert.match(moved.restarts.portworx ?? "", /the self-signed issuer changes/);
+    });
+});
+
+describe("upgrading a running cluster", () => {
+    test("the plan states the impact, and the paired-cluster steps when asked", () => {
+        const plan = buildPlan(resolveSettings({ ...BASE, pairedClusters: true }), sampleLive());
+        const text = plan.notes.join("\n");
+        assert.match(text, /every Portworx node restarts once, one at a time/);
+        assert.match(text, /Guest access .* keeps public volumes/);
+        assert.match(text, /pxctl cluster token reset/);
+        assert.match(text, /ClusterPair/);
+        assert.doesNotMatch(buildPlan(resolveSettings(BASE), sampleLive()).notes.join("\n"), /token reset/);
+    });
+
+    for (const phase of ["Initializing", "Updating", "Degraded"]) {
+        test(`a StorageCluster that is ${phase} is refused`, async () => {
+            const live = structuredClone(sampleLive()) as { status: Record<string, unknown> };
+            live.status.phase = phase;
+            const { recorded, rejections } = await run(BASE, live);
+            assert.match(
+                rejections[0]?.message ?? "",
+                new RegExp(`status\\.phase: StorageCluster portworx/px-cluster is ${phase}`),
+            );
+            assert.ok(!recorded.some((r) => r.type.endsWith("Patch")));
+        });
+    }
+});
+
+describe("idempotency", () => {
+    for (const preview of [false, true]) {
+        test(`a change that touches nothing a pod reads changes no pod-affecting field (preview=${preview})`, async () => {
+            const first = await run(BASE, sampleLive(), preview);
+            const second = await run({ ...BASE, fieldManager: "platform-team" }, applied(first.recorded), preview);
+            const [a, b] = [spec(first.recorded), spec(second.recorded)];
+            assert.deepEqual(b.env, a.env);
+            assert.deepEqual(b.stork, a.stork);
+            assert.deepEqual(b.volumes, a.volumes);
+        });
+    }
+});
