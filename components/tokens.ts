@@ -1,24 +1,19 @@
 // Portworx self-signed tokens: validation, claims, stable issue time, signing and verification.
 // Pure: no Pulumi, no I/O, no wall clock (`now` is always passed in).
 //
-// Stable tokens. A token is a function of its claims, its key and `iat`, and `iat` is never the
-// wall clock of the run. Time is cut into windows of P = ⌊lifetime × (1 − renewBeforeShare)⌋
-// seconds on a grid anchored at EPOCH, and `iat` is the start of the window that holds
-// `now − CLOCK_SKEW_SECONDS`. Every run inside one window computes the same `iat`, so the same
-// claims and key give the same bytes (HS256 and RS256 signatures are deterministic). A token
-// therefore changes when its window ends, that is when less than renewBeforeShare of its lifetime
-// (minus the skew) is left, or when its claims or key change, and at no other time. The skew keeps
-// `iat` at least a minute in the past, as the operator and Stork do, so that a node whose clock is
-// a little behind does not see a token "used before issued".
+// Stable tokens: `iat` is never the wall clock of the run. Time is cut into windows of
+// P = ⌊lifetime × (1 − renewBeforeShare)⌋ seconds on a grid anchored at EPOCH, and `iat` is the
+// start of the window holding `now − CLOCK_SKEW_SECONDS`. All runs in a window get the same `iat`,
+// so the same claims and key give the same bytes (HS256 and RS256 are deterministic). A token
+// changes when its window ends (less than renewBeforeShare of its lifetime, minus the skew, left),
+// or when its claims or key change, and only then. The skew keeps `iat` a minute in the past, as
+// the operator and Stork do, so a node whose clock lags does not see it "used before issued".
 //
-// Before EPOCH: the grid extends both ways (Math.floor), so a clock before EPOCH still gets a
-// window start in its past. EPOCH only fixes the grid's phase. Clamping would put `iat` in the
-// future, which Portworx refuses, and an error would break machines with a wrong clock for no gain.
+// Before EPOCH the grid simply extends backwards (Math.floor): EPOCH only fixes the phase. Clamping
+// would put `iat` in the future, which Portworx refuses; an error would gain nothing.
 //
-// ECDSA: ES256/384/512 signatures are randomized, so an ECDSA token would change on every run
-// and every preview would show a diff. The component mints with HS256 (shared secret) or RS256
-// (an RSA private key) only: `signingKeyFor` refuses EC private keys. The CLI, which mints one-off
-// tokens, also signs with ES256/384/512.
+// ECDSA signatures are randomized, so an ES* token would change on every run. The component mints
+// with HS256 or RS256 only (`signingKeyFor` refuses EC keys); the CLI's one-off tokens may be ES*.
 import * as crypto from "node:crypto";
 import * as jose from "jose";
 import { ConfigError, type UsernameClaim } from "./args";
@@ -276,7 +271,12 @@ export function resolveTokens(tokens: unknown, ctx: TokenContext): ResolvedToken
     });
 }
 
-/** The value Portworx uses as the user name, per the username claim. */
+/**
+ * The value Portworx uses as the user name, per the username claim.
+ *
+ * @example
+ * tokenUsername(t, "email"); // "ci@px.example.com"
+ */
 export function tokenUsername(t: ResolvedToken, claim: UsernameClaim): string {
     return claim === "email" ? t.email : claim === "name" ? t.name : t.subject;
 }
@@ -325,7 +325,12 @@ export interface IssueTimeArgs {
     skewSeconds?: number;
 }
 
-/** Checks a renew-before share for the given field: a number strictly between 0 and 1. */
+/**
+ * Checks a renew-before share for the given field: a number strictly between 0 and 1.
+ *
+ * @example
+ * checkRenewBeforeShare(0.25, "tokenRenewBefore"); // 0.25
+ */
 export function checkRenewBeforeShare(v: unknown, field: string): number {
     if (typeof v !== "number" || !Number.isFinite(v) || v <= 0 || v >= 1) {
         throw new ConfigError(field, "must be a number between 0 and 1, exclusive", "use 0.25 for the default");
@@ -575,13 +580,24 @@ const ACCEPTED_ALGS = ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES
 const REQUIRED_CLAIMS = ["iss", "sub", "exp", "iat", "name", "email"] as const;
 const EC_CURVE_NAMES: Record<string, string> = { ES256: "P-256", ES384: "P-384", ES512: "P-521" };
 
-/** A unix time as `2026-01-01T00:00:00Z`, or the number when out of range. */
+/**
+ * A unix time as `2026-01-01T00:00:00Z`, or the number when out of range.
+ *
+ * @example
+ * isoTime(1767225600); // "2026-01-01T00:00:00Z"
+ */
 export function isoTime(seconds: number): string {
     const d = new Date(seconds * 1000);
     return Number.isNaN(d.getTime()) ? String(seconds) : d.toISOString().replace(/\.000Z$/, "Z");
 }
 
-/** A duration as its two largest units, such as `89d 23h` or `59m 59s`. */
+/**
+ * A duration as its two largest units.
+ *
+ * @example
+ * formatDuration(3599); // "59m 59s"
+ * formatDuration(90061); // "1d 1h"
+ */
 export function formatDuration(seconds: number): string {
     let rest = Math.abs(Math.floor(seconds));
     const parts: string[] = [];
