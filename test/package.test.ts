@@ -1,0 +1,227 @@
+// The npm package as another program gets it: `npm pack`, install the tarball into a fresh
+// project, then `require("portworx-auth")` from plain Node (CommonJS, no tsx) and create the
+// component under the mock engine. Offline: the tarball's dependencies are linked to this
+// repository's node_modules, so npm resolves them without a registry.
+import assert from "node:assert/strict";
+import { spawnSync, type SpawnSyncOptions } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import * as YAML from "yaml";
+
+const ROOT = path.resolve(__dirname, "..");
+
+/** The environment without npm's per-script variables (they name this repository) or tsx. */
+function cleanEnv(): NodeJS.ProcessEnv {
+    return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== "NODE_OPTIONS"));
+}
+
+function run(cmd: string, args: string[], opts: SpawnSyncOptions): string {
+    const r = spawnSync(cmd, args, { encoding: "utf8", env: cleanEnv(), maxBuffer: 64 * 1024 * 1024, ...opts });
+    if (r.error) throw r.error;
+    assert.equal(r.status, 0, `${cmd} ${args.join(" ")} failed:\n${String(r.stdout)}\n${String(r.stderr)}`);
+    return String(r.stdout);
+}
+
+// Runs in the consumer with plain `node`: the live StorageCluster read returns examples/storagecluster.yaml.
+const CONSUMER_SCRIPT = `"use strict";
+const fs = require("node:fs");
+const pulumi = require("@pulumi/pulumi");
+
+async function main() {
+    const live = JSON.parse(fs.readFileSync("live.json", "utf8"));
+    const registered = [];
+    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                registered.push(args.type);
+                if (args.id) return { id: args.id, state: live };
+                if (args.type === "random:index/randomBytes:RandomBytes") {
+                    const hex = "ab".repeat(32);
+                    return { id: args.name, state: { ...args.inputs, hex, base64: Buffer.from(hex, "hex").toString("base64") } };
+                }
+                return { id: args.name + "-id", state: args.inputs };
+            },
+            call(args) {
+                throw new Error("unexpected call " + args.token);
+            },
+        },
+        "consumer",
+        "test",
+        false,
+    );
+    const lib = require("portworx-auth");
+    const auth = new lib.PortworxAuth("px", {
+        namespace: "portworx",
+        storageClusterName: "px-cluster",
+        selfSigned: { issuer: "portworx.example.com" },
+    });
+    const secretName = await new Promise((resolve) => auth.secretName.apply(resolve));
+    // Registrations go on after the outputs resolve: wait until none has come for a while.
+    let seen = -1;
+    for (let quiet = 0; quiet < 50; ) {
+        await new Promise((r) => setImmediate(r));
+        quiet = registered.length === seen ? quiet + 1 : 0;
+        seen = registered.length;
+    }
+    const out = { resolved: require.resolve("portworx-auth"), exports: Object.keys(lib).sort(), secretName, registered };
+    fs.writeFileSync("result.json", JSON.stringify(out));
+}
+main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+});
+`;
+
+// Type-checked against the installed declarations, as a TypeScript consumer would.
+const CONSUMER_TS = `import { PortworxAuth, ConfigError, type PortworxAuthArgs } from "portworx-auth";
+const args: PortworxAuthArgs = { namespace: "portworx", storageClusterName: "px-cluster", oidc: { issuer: "https://id.example.com", clientId: "px" } };
+export const make = (): PortworxAuth => new PortworxAuth("px", args);
+export const isConfigError = (e: unknown): boolean => e instanceof ConfigError;
+`;
+
+describe("npm package", { timeout: 120_000 }, () => {
+    let tmp: string;
+    let entries: string[];
+    let consumer: string;
+    let manifest: {
+        main: string;
+        dependencies: Record<string, string>;
+        peerDependencies: Record<string, string>;
+        exports: Record<string, Record<string, string>>;
+    };
+
+    before(() => {
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "portworx-auth-pack-"));
+        // Packs a copy of the work tree (tests and all, so `files` is what keeps them out), leaving
+        // this repository's dist/ alone. prepack builds dist/ in the copy first.
+        const source = path.join(tmp, "source");
+        const skip = new Set(["node_modules", ".git", "dist", "plan-out"]);
+        fs.cpSync(ROOT, source, {
+            recursive: true,
+            filter: (src) => !skip.has(path.basename(src)) && !src.endsWith(".tgz"),
+        });
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(source, "node_modules"));
+        assert.ok(fs.existsSync(path.join(source, "test", "package.test.ts")));
+        run("npm", ["pack", "--pack-destination", tmp, "--no-fund"], { cwd: source });
+        const tarballs = fs.readdirSync(tmp).filter((f) => f.endsWith(".tgz"));
+        assert.equal(tarballs.length, 1, tarballs.join(", "));
+        const tarball = path.join(tmp, tarballs[0]!);
+        entries = run("tar", ["-tzf", tarball], { cwd: tmp })
+            .split("\n")
+            .filter((l) => l !== "")
+            .map((l) => l.replace(/^package\//, ""));
+        manifest = JSON.parse(run("tar", ["-xzOf", tarball, "package/package.json"], { cwd: tmp }));
+
+        // Every dependency and peer the package declares, and nothing else, comes from here:
+        // one that is used but not declared fails to resolve.
+        consumer = path.join(tmp, "consumer");
+        fs.mkdirSync(consumer);
+        const linked = [
+            ...Object.keys(manifest.dependencies),
+            ...Object.keys(manifest.peerDependencies),
+            "@types/node",
+        ];
+        const dependencies = Object.fromEntries(
+            linked.map((name) => [name, `file:${path.join(ROOT, "node_modules", name)}`]),
+        );
+        fs.writeFileSync(
+            path.join(consumer, "package.json"),
+            JSON.stringify({ name: "consumer", version: "1.0.0", private: true, dependencies }),
+        );
+        run(
+            "npm",
+            [
+                "install",
+                "--offline",
+                "--no-save",
+                "--no-package-lock",
+                "--ignore-scripts",
+                "--no-audit",
+                "--no-fund",
+                tarball,
+            ],
+            { cwd: consumer },
+        );
+    });
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    it("packs the built library with its declarations and nothing else", () => {
+        for (const f of [
+            "package.json",
+            "README.md",
+            "LICENSE",
+            "CHANGELOG.md",
+            "dist/components/index.js",
+            "dist/components/index.d.ts",
+            "dist/components/portworxAuth.d.ts",
+        ]) {
+            assert.ok(entries.includes(f), `${f} missing from the tarball`);
+        }
+        const stray = entries.filter(
+            (f) =>
+                /(^|\/)(test|node_modules|cli|scripts|stacks|examples)\//.test(f) ||
+                (f.endsWith(".ts") && !f.endsWith(".d.ts")),
+        );
+        assert.deepEqual(stray, []);
+        assert.ok(
+            entries.every((f) => !f.startsWith("dist/") || f.startsWith("dist/components/")),
+            entries.join("\n"),
+        );
+    });
+
+    it("declares @pulumi/pulumi and @pulumi/kubernetes as peers, and points exports at the library", () => {
+        assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ["@pulumi/kubernetes", "@pulumi/pulumi"]);
+        assert.equal(manifest.dependencies["@pulumi/pulumi"], undefined);
+        assert.equal(manifest.dependencies["@pulumi/kubernetes"], undefined);
+        assert.deepEqual(manifest.exports["."], {
+            types: "./dist/components/index.d.ts",
+            require: "./dist/components/index.js",
+            default: "./dist/components/index.js",
+        });
+    });
+
+    it("keeps `pulumi up` on the program: Pulumi.yaml's main wins over package.json", () => {
+        // @pulumi/pulumi's run.js reads package.json's exports or main only when Pulumi.yaml names
+        // no entry point; exports["."] is the library, which would register nothing.
+        assert.equal(YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).main, "index.ts");
+        assert.ok(fs.existsSync(path.join(ROOT, "index.ts")));
+    });
+
+    it("is required from plain Node and creates the component under the mock engine", () => {
+        const live = YAML.parse(fs.readFileSync(path.join(ROOT, "examples", "storagecluster.yaml"), "utf8"));
+        fs.writeFileSync(path.join(consumer, "live.json"), JSON.stringify(live));
+        fs.writeFileSync(path.join(consumer, "check.cjs"), CONSUMER_SCRIPT);
+        run(process.execPath, ["check.cjs"], { cwd: consumer });
+        const result = JSON.parse(fs.readFileSync(path.join(consumer, "result.json"), "utf8"));
+        assert.equal(
+            fs.realpathSync(result.resolved),
+            fs.realpathSync(path.join(consumer, "node_modules", "portworx-auth", "dist", "components", "index.js")),
+        );
+        assert.ok(result.exports.includes("PortworxAuth"), result.exports.join(", "));
+        assert.equal(result.secretName, "pxkeys");
+        assert.ok(result.registered.includes("portworx-auth:index:PortworxAuth"), result.registered.join("\n"));
+        assert.ok(
+            result.registered.includes("kubernetes:core.libopenstorage.org/v1:StorageClusterPatch"),
+            result.registered.join("\n"),
+        );
+    });
+
+    it("type-checks a TypeScript consumer against the installed declarations", () => {
+        fs.writeFileSync(path.join(consumer, "index.ts"), CONSUMER_TS);
+        const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+        const check = (...flags: string[]) =>
+            run(
+                process.execPath,
+                [tsc, "--noEmit", "--strict", "--target", "ES2022", "--types", "node", ...flags, "index.ts"],
+                {
+                    cwd: consumer,
+                },
+            );
+        // node16 reads exports' "types", and this run also checks the shipped .d.ts files themselves.
+        check("--module", "node16", "--moduleResolution", "node16");
+        // The older node10 resolution reads the top-level "types"; the .d.ts files are checked above.
+        check("--module", "commonjs", "--moduleResolution", "node10", "--skipLibCheck");
+    });
+});
