@@ -9,6 +9,8 @@ const config = new pulumi.Config();
 const args = argsFromConfig({
     get: (k) => config.get(k),
     getBoolean: (k) => config.getBoolean(k),
+    getNumber: (k) => config.getNumber(k),
+    getObject: (k) => config.getObject(k),
     getSecret: (k) => config.getSecret(k),
     // Paths in stack config are relative to the project, where Pulumi.yaml is.
     readFile: (p) => fs.readFileSync(path.resolve(__dirname, p), "utf8"),
@@ -22,3 +24,6 @@ export const systemKey = auth.systemKey;
 export const storkKey = auth.storkKey;
 export const sharedSecret = auth.sharedSecret;
 export const restarts = auth.restarts;
+export const notes = auth.notes;
+export const tokens = auth.tokens;
+export const adminToken = auth.adminToken;

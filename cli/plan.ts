@@ -56,6 +56,11 @@ export async function planStack(stack: string, livePath: string, root = ROOT): P
             const v = values.get(k);
             return v === undefined ? undefined : v === true || v === "true";
         },
+        getNumber: (k) => {
+            const v = values.get(k);
+            return v === undefined ? undefined : Number(v);
+        },
+        getObject: (k) => values.get(k),
         // Encrypted values stay encrypted: the plan only knows one is set.
         getSecret: (k) => (values.has(k) ? REDACTED : undefined),
         readFile: (p) => fs.readFileSync(path.resolve(root, p), "utf8"),

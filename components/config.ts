@@ -6,6 +6,9 @@ import type { PortworxAuthArgs } from "./args";
 export interface ConfigSource {
     get(key: string): string | undefined;
     getBoolean(key: string): boolean | undefined;
+    getNumber(key: string): number | undefined;
+    /** A structured value (`pulumi config set --path`). */
+    getObject(key: string): unknown;
     /** A secret value, never as plain text. */
     getSecret(key: string): pulumi.Input<string> | undefined;
     /** Reads a file named in config (public keys). */
@@ -22,6 +25,8 @@ export function argsFromConfig(c: ConfigSource): PortworxAuthArgs {
     const opt = <T>(v: T | undefined) => (v === undefined || v === "" ? undefined : v);
     const issuer = opt(c.get("selfSignedIssuer"));
     const sharedSecret = c.getSecret("sharedSecret");
+    const rsaPrivateKey = c.getSecret("rsaPrivateKey");
+    const renewPercent = c.getNumber("tokenRenewBeforePercent");
     const rsaFile = opt(c.get("rsaPublicKeyFile"));
     const ecdsaFile = opt(c.get("ecdsaPublicKeyFile"));
     const oidcIssuer = opt(c.get("oidcIssuer"));
@@ -55,6 +60,7 @@ export function argsFromConfig(c: ConfigSource): PortworxAuthArgs {
                   sharedSecret,
                   rsaPublicKey: rsaFile === undefined ? undefined : c.readFile(rsaFile),
                   ecdsaPublicKey: ecdsaFile === undefined ? undefined : c.readFile(ecdsaFile),
+                  rsaPrivateKey,
               })
             : undefined,
         oidc: oidcGiven
@@ -64,5 +70,12 @@ export function argsFromConfig(c: ConfigSource): PortworxAuthArgs {
         stork: defined(stork) as PortworxAuthArgs["stork"],
         storkKeyPairing: opt(c.get("storkKeyPairing")) as PortworxAuthArgs["storkKeyPairing"],
         rotation: defined(rotation),
+        guestAccess: opt(c.get("guestAccess")) as PortworxAuthArgs["guestAccess"],
+        tokenLifetime: opt(c.get("tokenLifetime")),
+        operatorAdminToken: c.getBoolean("operatorAdminToken"),
+        pairedClusters: c.getBoolean("pairedClusters"),
+        tokens: c.getObject("tokens") as PortworxAuthArgs["tokens"],
+        adminToken: c.getBoolean("adminToken"),
+        tokenRenewBefore: renewPercent === undefined ? undefined : renewPercent / 100,
     });
 }

@@ -19,6 +19,7 @@ import {
 } from "./env";
 import { canonicalJson, listChange, mergeByName, type ListChange } from "./merge";
 import { preflight, type Finding, type LiveStorageCluster } from "./preflight";
+import { TOKEN_SECRET_KEY } from "./tokens";
 
 export const STORAGE_CLUSTER_API_VERSION = "core.libopenstorage.org/v1";
 /** Keeps the key Secrets out of Stork and PX-Backup backups, as the operator does. */
@@ -62,6 +63,8 @@ export interface Plan {
     secret: Manifest;
     /** Operator mode: `px-system-secrets`, pre-created so the operator adopts our keys. */
     systemSecret?: Manifest;
+    /** One Secret per minted token. */
+    tokenSecrets: Manifest[];
     /** A copy of the Stork key in Stork's namespace, when Stork runs elsewhere. */
     storkSecret?: Manifest;
     /** The public keys; `data` values are the PEM file names' placeholders. */
@@ -89,16 +92,15 @@ export function secretKeys(s: Settings): string[] {
     return s.securityMode === "operator" ? shared : [SECRET_KEYS.system, SECRET_KEYS.stork, ...shared];
 }
 
-function secretManifest(s: Settings, name: string, namespace: string, keys: string[]): Manifest {
+function secretManifest(s: Settings, name: string, namespace: string, keys: string[], adopted = false): Manifest {
     // The operator rewrites the Secrets it adopts with exactly its annotation: match it, or drift.
-    const operator = s.securityMode === "operator";
     return {
         apiVersion: "v1",
         kind: "Secret",
         metadata: {
             name,
             namespace,
-            ...(operator ? {} : { labels: { ...LABELS } }),
+            ...(adopted ? {} : { labels: { ...LABELS } }),
             annotations: { [SKIP_BACKUP_ANNOTATION]: "true", ...patchAnnotations(s) },
         },
         type: "Opaque",
@@ -130,6 +132,8 @@ function describe(c: ListChange): string {
 export interface ObjectManifests {
     secret: Manifest;
     systemSecret?: Manifest;
+    /** One Secret per minted token, under `auth-token`, in the order of `settings.tokens`. */
+    tokenSecrets: Manifest[];
     storkSecret?: Manifest;
     publicKeys?: Manifest;
     storkPatch?: Manifest;
@@ -137,11 +141,11 @@ export interface ObjectManifests {
 
 /** Builds the key Secret(s), the public keys ConfigMap and the Stork Deployment patch. */
 export function objectManifests(s: Settings): ObjectManifests {
-    const secret = secretManifest(s, s.secretName, s.namespace, secretKeys(s));
-    const systemSecret =
-        s.securityMode === "operator"
-            ? secretManifest(s, OPERATOR_SYSTEM_SECRET, s.namespace, [SECRET_KEYS.system, APPS_SECRET_KEY])
-            : undefined;
+    const adopted = s.securityMode === "operator";
+    const secret = secretManifest(s, s.secretName, s.namespace, secretKeys(s), adopted);
+    const systemSecret = adopted
+        ? secretManifest(s, OPERATOR_SYSTEM_SECRET, s.namespace, [SECRET_KEYS.system, APPS_SECRET_KEY], true)
+        : undefined;
     const wiresDeployment = s.stork.mode === "deployment" && s.securityMode === "env";
     const storkSecret =
         wiresDeployment && s.stork.namespace !== s.namespace
@@ -178,9 +182,11 @@ export function objectManifests(s: Settings): ObjectManifests {
                   data: Object.fromEntries(pemKeys.map((k) => [k, `(PEM: ${k})`])),
               }
             : undefined;
+    const tokenSecrets = s.tokens.map((t) => secretManifest(s, t.secretName, t.namespace, [TOKEN_SECRET_KEY]));
     return {
         secret,
         ...(systemSecret ? { systemSecret } : {}),
+        tokenSecrets,
         ...(storkSecret ? { storkSecret } : {}),
         ...(publicKeys ? { publicKeys } : {}),
         ...(storkPatch ? { storkPatch } : {}),
@@ -302,7 +308,7 @@ export function buildPlan(s: Settings, live: LiveStorageCluster | undefined | nu
         spec: patchSpec,
     };
 
-    const { secret, systemSecret, storkSecret, publicKeys, storkPatch } = objectManifests(s);
+    const { secret, systemSecret, tokenSecrets, storkSecret, publicKeys, storkPatch } = objectManifests(s);
 
     const changes = {
         env: listChange(liveEnv, env),
@@ -329,6 +335,7 @@ export function buildPlan(s: Settings, live: LiveStorageCluster | undefined | nu
         findings,
         secret,
         ...(systemSecret ? { systemSecret } : {}),
+        tokenSecrets,
         ...(storkSecret ? { storkSecret } : {}),
         ...(publicKeys ? { publicKeys } : {}),
         storageClusterPatch,
@@ -371,6 +378,10 @@ export function renderPlan(plan: Plan, title: string): string {
             `Operator security: guest access ${s.operator.guestAccess}, token lifetime ${s.operator.tokenLifetime}`,
         );
     }
+    const tokens = s.tokens.map(
+        (t) => `${t.name} (${t.roles.join(", ")}; ${t.lifetime}; Secret ${t.namespace}/${t.secretName})`,
+    );
+    out.push(`Tokens: ${tokens.join("; ") || "none"}`);
     out.push("");
     if (plan.findings.length) {
         out.push("Preflight: FAILED. Nothing would be written.");
@@ -399,6 +410,7 @@ export function renderPlan(plan: Plan, title: string): string {
     const docs = [
         plan.secret,
         plan.systemSecret,
+        ...plan.tokenSecrets,
         plan.storkSecret,
         plan.publicKeys,
         plan.storageClusterPatch,

@@ -14,6 +14,7 @@ import {
     type Restarts,
 } from "./plan";
 import type { LiveStorageCluster } from "./preflight";
+import { mintToken, signingKeyFor, TOKEN_SECRET_KEY } from "./tokens";
 
 /** Bytes of entropy in each generated key; hex-encoded, so safe in env vars and YAML. */
 export const KEY_BYTES = 32;
@@ -74,7 +75,12 @@ export class PortworxAuth extends pulumi.ComponentResource {
     public readonly restarts: pulumi.Output<Restarts>;
     /** Rotation, upgrade and paired-cluster notes for this update. */
     public readonly notes: pulumi.Output<string[]>;
-    /** Operator mode with `operatorAdminToken`: the operator's `px-admin-token` (secret). */
+    /** The tokens this project minted, by name (secret). */
+    public readonly tokens: pulumi.Output<Record<string, string>>;
+    /**
+     * An admin token (secret): the minted `admin` token in env mode, or the operator's
+     * `px-admin-token` in operator mode with `operatorAdminToken`.
+     */
     public readonly adminToken: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: PortworxAuthArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -104,10 +110,21 @@ export class PortworxAuth extends pulumi.ComponentResource {
             });
         const selfSigned = args.selfSigned;
         const supplied = pulumi
-            .all([selfSigned?.sharedSecret, selfSigned?.rsaPublicKey, selfSigned?.ecdsaPublicKey])
-            .apply(async ([sharedSecret, rsaPublicKey, ecdsaPublicKey]) => {
+            .all([
+                selfSigned?.sharedSecret,
+                selfSigned?.rsaPublicKey,
+                selfSigned?.ecdsaPublicKey,
+                selfSigned?.rsaPrivateKey,
+            ])
+            .apply(async ([sharedSecret, rsaPublicKey, ecdsaPublicKey, rsaPrivateKey]) => {
                 try {
                     await checkSuppliedValues({ sharedSecret, rsaPublicKey, ecdsaPublicKey });
+                    if (rsaPrivateKey !== undefined) {
+                        signingKeyFor(
+                            { privateKeyPem: rsaPrivateKey, publicKeyPem: rsaPublicKey },
+                            "selfSigned.rsaPrivateKey",
+                        );
+                    }
                 } catch (e) {
                     throw e instanceof ConfigError ? new pulumi.ResourceError(e.message, this) : e;
                 }
@@ -158,6 +175,47 @@ export class PortworxAuth extends pulumi.ComponentResource {
         const before: pulumi.Resource[] = [keySecret("keys", objects.secret)];
         if (objects.systemSecret) before.push(keySecret("system-keys", objects.systemSecret));
         if (objects.storkSecret) before.push(keySecret("stork-keys", objects.storkSecret));
+        const now = args.now ?? Math.floor(Date.now() / 1000);
+        if (!Number.isInteger(now) || now < 0) {
+            throw new pulumi.ResourceError(
+                "now: must be whole unix seconds. Fix: pass Math.floor(Date.now() / 1000), or leave it unset",
+                this,
+            );
+        }
+        const minted: pulumi.Output<Record<string, string>> =
+            s.tokens.length === 0 || !s.selfSigned
+                ? pulumi.output<Record<string, string>>({})
+                : pulumi
+                      .all([this.sharedSecret, selfSigned?.rsaPrivateKey, selfSigned?.rsaPublicKey])
+                      .apply(async ([sharedSecret, privateKeyPem, publicKeyPem]) => {
+                          const key = signingKeyFor(
+                              { sharedSecret, privateKeyPem, publicKeyPem },
+                              "selfSigned.rsaPrivateKey",
+                          );
+                          const out: Record<string, string> = {};
+                          for (const t of s.tokens) {
+                              out[t.name] = await mintToken(t, {
+                                  issuer: s.selfSigned?.issuer as string,
+                                  key: key as NonNullable<typeof key>,
+                                  now,
+                                  renewBeforeShare: s.tokenRenewBefore,
+                              });
+                          }
+                          return out;
+                      });
+        this.tokens = pulumi.secret(minted);
+        s.tokens.forEach((t, i) => {
+            new k8s.core.v1.SecretPatch(
+                `${name}-token-${t.name}`,
+                {
+                    metadata: objects.tokenSecrets[i].metadata,
+                    type: "Opaque",
+                    data: { [TOKEN_SECRET_KEY]: base64(this.tokens.apply((m) => m[t.name])) },
+                },
+                child(),
+            );
+        });
+
         if (objects.publicKeys) {
             const pems: Record<string, pulumi.Input<string> | undefined> = {
                 [PUBLIC_KEY_FILES.rsa]: selfSigned?.rsaPublicKey,
@@ -211,7 +269,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
                 ...(p.restarts.stork ? [`Stork: ${p.restarts.stork}`] : []),
                 ...p.notes,
             ];
-            if (lines.length) pulumi.log.warn(lines.join("\n"), this);
+            if (lines.length) void pulumi.log.warn(lines.join("\n"), this);
         });
         this.adminToken = s.operator?.readAdminToken
             ? pulumi.secret(
@@ -219,7 +277,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
                       (d) => Buffer.from(d?.["auth-token"] ?? "", "base64").toString("utf8") || undefined,
                   ),
               )
-            : pulumi.secret(pulumi.output(undefined));
+            : pulumi.secret(this.tokens.apply((m) => m.admin));
         this.registerOutputs({
             secretName: this.secretName,
             systemKey: this.systemKey,
@@ -227,6 +285,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
             sharedSecret: this.sharedSecret,
             restarts: this.restarts,
             notes: this.notes,
+            tokens: this.tokens,
             adminToken: this.adminToken,
         });
     }

@@ -117,8 +117,15 @@ export async function setupMocks(opts: MockOptions): Promise<Recorded[]> {
     return recorded;
 }
 
-/** Waits until the mock engine has seen every registration the program will make. */
-export async function settle(recorded: Recorded[]): Promise<void> {
+/**
+ * Waits until the mock engine has seen every registration the program will make: first for every
+ * registration in flight (signing tokens runs on libuv's thread pool, so a fixed number of turns
+ * is not enough under load), then until no new registration shows up.
+ */
+export async function settle(recorded: Recorded[], failed?: Promise<void>): Promise<void> {
+    // A failed program never finishes its registrations: stop waiting at its first error.
+    const rpcs = (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+    await (failed ? Promise.race([rpcs, failed]) : rpcs);
     let stable = 0;
     let last = -1;
     while (stable < 50) {
@@ -156,7 +163,12 @@ export async function runScenario(opts: MockOptions, program: () => unknown): Pr
     const rejections: Error[] = [];
     const saved = process.listeners("unhandledRejection");
     process.removeAllListeners("unhandledRejection");
-    const onRejection = (e: unknown) => rejections.push(e instanceof Error ? e : new Error(String(e)));
+    let failedNow: () => void = () => undefined;
+    const failed = new Promise<void>((resolve) => (failedNow = resolve));
+    const onRejection = (e: unknown) => {
+        rejections.push(e instanceof Error ? e : new Error(String(e)));
+        failedNow();
+    };
     process.on("unhandledRejection", onRejection);
     const chunks: string[] = [];
     const writes = { out: process.stdout.write, err: process.stderr.write };
@@ -173,9 +185,9 @@ export async function runScenario(opts: MockOptions, program: () => unknown): Pr
         try {
             result = program();
         } catch (e) {
-            rejections.push(e as Error);
+            onRejection(e);
         }
-        await settle(recorded);
+        await settle(recorded, failed);
     } finally {
         process.stdout.write = writes.out;
         process.stderr.write = writes.err;
