@@ -7,7 +7,7 @@ import * as YAML from "yaml";
 import { checkSuppliedValues, ConfigError, resolveSettings } from "../components/args";
 import { argsFromConfig } from "../components/config";
 import { buildPlan, REDACTED, renderPlan } from "../components/plan";
-import type { LiveStorageCluster } from "../components/preflight";
+import type { LiveDeployment, LiveStorageCluster } from "../components/preflight";
 
 const ROOT = path.resolve(__dirname, "..");
 const PROJECT = "portworx-auth";
@@ -44,7 +44,13 @@ function listStacks(root: string): string[] {
 }
 
 /** Builds the plan text and whether preflight passed. */
-export async function planStack(stack: string, livePath: string, root = ROOT): Promise<{ text: string; ok: boolean }> {
+export async function planStack(
+    stack: string,
+    livePath: string,
+    root = ROOT,
+    /** Deployment mode: `kubectl get deployment stork -o yaml` output; unread when unset. */
+    storkLivePath?: string,
+): Promise<{ text: string; ok: boolean }> {
     const values = stackConfig(stack, root);
     const plain = (k: string) => {
         const v = values.get(k);
@@ -74,7 +80,13 @@ export async function planStack(stack: string, livePath: string, root = ROOT): P
     const live = fs.existsSync(livePath)
         ? (YAML.parse(fs.readFileSync(livePath, "utf8")) as LiveStorageCluster | null)
         : null;
-    const plan = buildPlan(settings, live);
+    const storkLive =
+        storkLivePath === undefined
+            ? undefined
+            : fs.existsSync(storkLivePath)
+              ? (YAML.parse(fs.readFileSync(storkLivePath, "utf8")) as LiveDeployment | null)
+              : null;
+    const plan = buildPlan(settings, live, storkLive);
     return {
         text: renderPlan(plan, `stack ${stack}, live ${path.relative(root, path.resolve(livePath)) || livePath}`),
         ok: plan.findings.length === 0,
@@ -83,12 +95,12 @@ export async function planStack(stack: string, livePath: string, root = ROOT): P
 
 async function main(): Promise<number> {
     const { values } = parseArgs({
-        options: { stack: { type: "string" }, live: { type: "string" } },
+        options: { stack: { type: "string" }, live: { type: "string" }, "stork-live": { type: "string" } },
         allowPositionals: false,
     });
     if (!values.stack) {
         process.stderr.write(
-            `usage: npm run plan -- --stack NAME [--live storagecluster.yaml]\nstacks: ${listStacks(ROOT).join(", ")}\n`,
+            `usage: npm run plan -- --stack NAME [--live storagecluster.yaml] [--stork-live stork-deployment.yaml]\nstacks: ${listStacks(ROOT).join(", ")}\n`,
         );
         return 2;
     }

@@ -194,22 +194,24 @@ export class ConfigError extends Error {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
-const MIN_SHARED_SECRET_BYTES = 32;
+export const MIN_SHARED_SECRET_BYTES = 32;
 /** Durations as Portworx parses them: an integer and one of s, m, h, d, y. */
 export const DURATION = /^[1-9][0-9]*[smhdy]$/;
 
-function label(field: string, v: unknown): string {
+/** A Kubernetes namespace (or other DNS-1123 label) name, or a ConfigError naming `field`. */
+export function label(field: string, v: unknown): string {
     if (typeof v !== "string" || v.length > 63 || !DNS_LABEL.test(v)) {
         throw new ConfigError(
             field,
-            "is not a valid Kubernetes namespace name",
+            "is not a valid Kubernetes name (a DNS-1123 label)",
             "use lowercase letters, digits and '-', at most 63 characters",
         );
     }
     return v;
 }
 
-function subdomain(field: string, v: unknown): string {
+/** A Kubernetes object (DNS-1123 subdomain) name, or a ConfigError naming `field`. */
+export function subdomain(field: string, v: unknown): string {
     if (typeof v !== "string" || v.length > 253 || !DNS_SUBDOMAIN.test(v)) {
         throw new ConfigError(
             field,

@@ -18,7 +18,7 @@ import {
     type Volume,
 } from "./env";
 import { canonicalJson, listChange, mergeByName, type ListChange } from "./merge";
-import { preflight, type Finding, type LiveStorageCluster } from "./preflight";
+import { preflight, type Finding, type LiveDeployment, type LiveStorageCluster } from "./preflight";
 import { TOKEN_SECRET_KEY } from "./tokens";
 
 export const STORAGE_CLUSTER_API_VERSION = "core.libopenstorage.org/v1";
@@ -193,6 +193,18 @@ export function objectManifests(s: Settings): ObjectManifests {
     };
 }
 
+/** Deployment mode: the env is a map list, so only our names count; Stork rolls when one differs. */
+function storkDeploymentRestart(s: Settings, stork: LiveDeployment | null | undefined): string | undefined {
+    const want = desiredStorkEnv(s);
+    if (stork === undefined) {
+        return `Stork restarts if its Deployment's env differs from ${want.map((e) => e.name).join(", ") || "nothing of ours"} (the live Deployment was not given)`;
+    }
+    const container = stork?.spec?.template?.spec?.containers?.find((c) => c.name === s.stork.containerName);
+    const liveEnv = (container?.env ?? []).filter((e) => OWNED_STORK_ENV.includes(e.name));
+    const change = listChange(liveEnv, want);
+    return sameMultiset(liveEnv, want) ? undefined : `Stork restarts (its Deployment's env ${describe(change)})`;
+}
+
 /** Operator mode: every `spec.security` field set explicitly, or the operator writes its defaults. */
 function securitySpec(s: Settings): Record<string, unknown> | undefined {
     if (s.securityMode !== "operator" || !s.operator || !s.selfSigned) return undefined;
@@ -275,8 +287,13 @@ function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env:
  * const plan = buildPlan(resolveSettings(args), liveStorageCluster);
  * if (plan.findings.length) throw new Error(plan.findings[0].message);
  */
-export function buildPlan(s: Settings, live: LiveStorageCluster | undefined | null): Plan {
-    const findings = preflight(s, live);
+export function buildPlan(
+    s: Settings,
+    live: LiveStorageCluster | undefined | null,
+    /** Deployment mode: the live Stork Deployment; `undefined` when it was not read. */
+    stork?: LiveDeployment | null,
+): Plan {
+    const findings = preflight(s, live, stork);
     const spec = live?.spec ?? {};
     const liveEnv = spec.env;
     const liveStorkEnv = spec.stork?.env;
@@ -327,7 +344,7 @@ export function buildPlan(s: Settings, live: LiveStorageCluster | undefined | nu
     if (s.stork.mode === "operator" && !sameMultiset(liveStorkEnv, storkEnv)) {
         restarts.stork = `Stork restarts (the operator rebuilds its Deployment: spec.stork.env ${describe(changes.storkEnv)})`;
     } else if (storkPatch) {
-        restarts.stork = `Stork restarts if its Deployment's env differs from ${storkDesired.map((e) => e.name).join(", ") || "nothing of ours"} (the live Deployment is not read)`;
+        restarts.stork = storkDeploymentRestart(s, stork);
     }
 
     return {

@@ -13,7 +13,7 @@ import {
     type Plan,
     type Restarts,
 } from "./plan";
-import type { LiveStorageCluster } from "./preflight";
+import type { LiveDeployment, LiveStorageCluster } from "./preflight";
 import { mintToken, signingKeyFor, TOKEN_SECRET_KEY } from "./tokens";
 
 /** Bytes of entropy in each generated key; hex-encoded, so safe in env vars and YAML. */
@@ -96,10 +96,30 @@ export class PortworxAuth extends pulumi.ComponentResource {
         const s = settings;
 
         const live = new StorageClusterRead(`${name}-live`, `${s.namespace}/${s.storageClusterName}`, { parent: this });
+        // Deployment mode: read Stork's Deployment too, so a wrong name fails before anything is written.
+        const wiresDeployment = s.securityMode === "env" && s.stork.mode === "deployment";
+        const storkLive = wiresDeployment
+            ? k8s.apps.v1.Deployment.get(`${name}-stork-live`, `${s.stork.namespace}/${s.stork.deploymentName}`, {
+                  parent: this,
+              })
+            : undefined;
+        const reads: pulumi.Resource[] = storkLive ? [live, storkLive] : [live];
         const plan: pulumi.Output<Plan> = pulumi
-            .all([live.apiVersion, live.kind, live.metadata, live.spec, live.status])
-            .apply(([apiVersion, kind, metadata, spec, status]) => {
-                const p = buildPlan(s, { apiVersion, kind, metadata, spec, status } as LiveStorageCluster);
+            .all([
+                live.apiVersion,
+                live.kind,
+                live.metadata,
+                live.spec,
+                live.status,
+                storkLive?.metadata,
+                storkLive?.spec,
+            ])
+            .apply(([apiVersion, kind, metadata, spec, status, storkMetadata, storkSpec]) => {
+                const p = buildPlan(
+                    s,
+                    { apiVersion, kind, metadata, spec, status } as LiveStorageCluster,
+                    storkLive ? ({ metadata: storkMetadata, spec: storkSpec } as LiveDeployment) : undefined,
+                );
                 if (p.findings.length > 0) {
                     throw new pulumi.ResourceError(
                         `preflight failed, nothing was written:\n${p.findings.map((f) => `  - ${f.field}: ${f.message}`).join("\n")}`,
@@ -131,7 +151,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
                 return true;
             });
         // Every child waits for both checks: a failure registers nothing.
-        const gate: pulumi.Output<pulumi.Resource[]> = pulumi.all([plan, supplied]).apply(() => [live]);
+        const gate: pulumi.Output<pulumi.Resource[]> = pulumi.all([plan, supplied]).apply(() => reads);
         const child = (extra: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
             parent: this,
             dependsOn: gate.apply((g) => [...g, ...extra]),
@@ -238,6 +258,18 @@ export class PortworxAuth extends pulumi.ComponentResource {
             );
         }
 
+        // Stork first: a Stork that sends tokens to Portworx without auth does no harm, while
+        // Portworx with auth and an unwired Stork refuses Stork's calls.
+        const storkPatch = objects.storkPatch
+            ? new k8s.apps.v1.DeploymentPatch(
+                  `${name}-stork`,
+                  {
+                      metadata: objects.storkPatch.metadata,
+                      spec: objects.storkPatch.spec as k8s.types.input.apps.v1.DeploymentSpecPatch,
+                  },
+                  kept(before),
+              )
+            : undefined;
         new k8s.apiextensions.CustomResourcePatch(
             `${name}-storagecluster`,
             {
@@ -246,18 +278,8 @@ export class PortworxAuth extends pulumi.ComponentResource {
                 metadata: plan.apply((p) => p.storageClusterPatch.metadata),
                 spec: plan.apply((p) => p.storageClusterPatch.spec),
             },
-            kept(before),
+            kept(storkPatch ? [...before, storkPatch] : before),
         );
-        if (objects.storkPatch) {
-            new k8s.apps.v1.DeploymentPatch(
-                `${name}-stork`,
-                {
-                    metadata: objects.storkPatch.metadata,
-                    spec: objects.storkPatch.spec as k8s.types.input.apps.v1.DeploymentSpecPatch,
-                },
-                kept(before),
-            );
-        }
 
         this.secretName = pulumi.output(s.secretName);
         this.restarts = plan.apply((p) => p.restarts);

@@ -21,6 +21,12 @@ export interface LiveStorageCluster {
 /** Phases in which the operator is still rolling or repairing nodes. */
 const UNSETTLED = /initializ|updat|degrad|uninstall|delet/i;
 
+/** The parts of a live Stork Deployment (deployment mode) this project reads. */
+export interface LiveDeployment {
+    metadata?: { name?: string; namespace?: string; [k: string]: unknown };
+    spec?: { template?: { spec?: { containers?: { name: string; env?: EnvVar[]; [k: string]: unknown }[] } } };
+}
+
 /** One reason not to go ahead: the field at fault and what to do. */
 export interface Finding {
     field: string;
@@ -39,7 +45,12 @@ export function operatorManagesStork(live: LiveStorageCluster): boolean {
  * @example
  * preflight(settings, undefined); // [{ field: "storageClusterName", message: "StorageCluster portworx/px was not found..." }]
  */
-export function preflight(s: Settings, live: LiveStorageCluster | undefined | null): Finding[] {
+export function preflight(
+    s: Settings,
+    live: LiveStorageCluster | undefined | null,
+    /** Deployment mode: the live Stork Deployment; `undefined` when it was not read. */
+    stork?: LiveDeployment | null,
+): Finding[] {
     const id = `${s.namespace}/${s.storageClusterName}`;
     if (!live || !live.metadata?.name) {
         return [
@@ -84,6 +95,21 @@ export function preflight(s: Settings, live: LiveStorageCluster | undefined | nu
             field: "status.phase",
             message: `StorageCluster ${id} is ${phase}: an earlier change is still rolling through the nodes, and starting another roll now could leave some nodes without authorization. Fix: wait until \`kubectl -n ${s.namespace} get storagecluster ${s.storageClusterName}\` shows Running or Online, then run again.`,
         });
+    }
+    if (s.securityMode === "env" && s.stork.mode === "deployment" && stork !== undefined) {
+        const id = `${s.stork.namespace}/${s.stork.deploymentName}`;
+        const containers = (stork?.spec?.template?.spec?.containers ?? []).map((c) => c.name);
+        if (!stork?.metadata?.name) {
+            findings.push({
+                field: "stork.deploymentName",
+                message: `Stork Deployment ${id} was not found. Fix: set stork.deploymentName and stork.namespace to Stork's Deployment (kubectl get deployments --all-namespaces | grep stork).`,
+            });
+        } else if (!containers.includes(s.stork.containerName)) {
+            findings.push({
+                field: "stork.containerName",
+                message: `Stork Deployment ${id} has no container "${s.stork.containerName}" (it has ${containers.map((c) => `"${c}"`).join(", ") || "none"}); patching it would add a container without an image. Fix: set stork.containerName to Stork's container.`,
+            });
+        }
     }
     if (s.enabled && s.securityMode === "env") {
         const managed = operatorManagesStork(live);

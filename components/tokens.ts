@@ -16,7 +16,7 @@
 // with HS256 or RS256 only (`signingKeyFor` refuses EC keys); the CLI's one-off tokens may be ES*.
 import * as crypto from "node:crypto";
 import * as jose from "jose";
-import { ConfigError, type UsernameClaim } from "./args";
+import { ConfigError, label, MIN_SHARED_SECRET_BYTES, subdomain, type UsernameClaim } from "./args";
 
 /** Anchor of the issue-time grid: 2026-01-01T00:00:00Z, in unix seconds. */
 export const DEFAULT_EPOCH = Date.UTC(2026, 0, 1) / 1000;
@@ -40,7 +40,6 @@ export const TOKEN_SECRET_KEY = "auth-token";
 /** Secrets the operator owns and re-mints in security mode; never ours. */
 export const OPERATOR_TOKEN_SECRETS: readonly string[] = ["px-admin-token", "px-user-token"];
 /** Bytes an HMAC key must have at least (RFC 7518 §3.2: no shorter than the hash). */
-export const MIN_SHARED_SECRET_BYTES = 32;
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, y: 365 * 86400 };
 
@@ -112,8 +111,6 @@ export interface TokenContext {
 }
 
 const TOKEN_FIELDS = ["name", "roles", "groups", "email", "subject", "lifetime", "secretName", "namespace"];
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
@@ -182,14 +179,7 @@ export function resolveTokens(tokens: unknown, ctx: TokenContext): ResolvedToken
                 throw new ConfigError(`${at}.${k}`, "is not a token field", `use ${TOKEN_FIELDS.join(", ")}`);
             }
         }
-        const name = raw.name;
-        if (typeof name !== "string" || name.length > 63 || !DNS_LABEL.test(name)) {
-            throw new ConfigError(
-                `${at}.name`,
-                "is not a valid token name",
-                "use lowercase letters, digits and '-', at most 63 characters",
-            );
-        }
+        const name = label(`${at}.name`, raw.name);
         if (names.has(name)) throw new ConfigError(`${at}.name`, `repeats "${name}"`, "give every token its own name");
         names.add(name);
 
@@ -216,22 +206,8 @@ export function resolveTokens(tokens: unknown, ctx: TokenContext): ResolvedToken
             );
         }
 
-        const namespace = raw.namespace === undefined ? ctx.namespace : raw.namespace;
-        if (typeof namespace !== "string" || namespace.length > 63 || !DNS_LABEL.test(namespace)) {
-            throw new ConfigError(
-                `${at}.namespace`,
-                "is not a valid Kubernetes namespace name",
-                "use lowercase letters, digits and '-', at most 63 characters",
-            );
-        }
-        const secretName = raw.secretName === undefined ? `px-token-${name}` : raw.secretName;
-        if (typeof secretName !== "string" || secretName.length > 253 || !DNS_SUBDOMAIN.test(secretName)) {
-            throw new ConfigError(
-                `${at}.secretName`,
-                "is not a valid Kubernetes object name",
-                "use lowercase letters, digits, '-' and '.', at most 253 characters",
-            );
-        }
+        const namespace = label(`${at}.namespace`, raw.namespace ?? ctx.namespace);
+        const secretName = subdomain(`${at}.secretName`, raw.secretName ?? `px-token-${name}`);
         if (OPERATOR_TOKEN_SECRETS.includes(secretName)) {
             throw new ConfigError(
                 `${at}.secretName`,

@@ -81,6 +81,12 @@ export async function setupMocks(opts: MockOptions): Promise<Recorded[]> {
                 if (args.id !== undefined && args.id !== "" && opts.reads?.[args.id]) {
                     return { id: args.id, state: opts.reads[args.id] };
                 }
+                if (args.type === "kubernetes:apps/v1:Deployment" && args.id) {
+                    // Stork as the operator renders it, under the name and namespace asked for.
+                    const [namespace, name] = args.id.split("/");
+                    const stork = YAML.parse(fixture("stork-deployment.yaml"));
+                    return { id: args.id, state: { ...stork, metadata: { ...stork.metadata, name, namespace } } };
+                }
                 if (args.id !== undefined && args.id !== "") {
                     if (opts.live === null) throw new Error(`resource '${args.id}' does not exist`);
                     return { id: args.id, state: opts.live ?? {} };

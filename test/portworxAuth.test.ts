@@ -371,10 +371,12 @@ describe("preflight: a clear error and nothing registered", () => {
                 assert.ok(rejections.length > 0, "expected an error");
                 assert.match(rejections[0].message, c.field);
                 assert.match(rejections[0].message, /Fix: /);
+                // Reads only: the component itself is the one thing registered that is not a read.
                 assert.deepEqual(
-                    recorded.map((r) => r.type),
-                    ["portworx-auth:index:PortworxAuth", "kubernetes:core.libopenstorage.org/v1:StorageCluster"],
+                    recorded.filter((r) => r.id === undefined).map((r) => r.type),
+                    ["portworx-auth:index:PortworxAuth"],
                 );
+                assert.ok(recorded.some((r) => r.type === "kubernetes:core.libopenstorage.org/v1:StorageCluster"));
             });
         }
     }
@@ -540,5 +542,49 @@ describe("trust models: what the component configures verifies the right tokens,
         );
         assert.match(rejections[0]?.message ?? "", /^selfSigned\.rsaPublicKey: holds a private key/);
         assert.ok(!recorded.some((r) => r.type.endsWith("Patch")));
+    });
+});
+
+describe("deployment mode reads Stork's Deployment first", () => {
+    const live = () => {
+        const l = sampleLive() as { spec: Record<string, unknown> };
+        l.spec.stork = { enabled: false };
+        return l;
+    };
+    test("a container name Stork's Deployment does not have is refused, and nothing is written", async () => {
+        const { recorded, rejections } = await run(
+            { ...BASE, stork: { mode: "deployment", containerName: "stork-main" } },
+            { preview: false, live: live() },
+        );
+        assert.match(
+            rejections[0]?.message ?? "",
+            /stork\.containerName: Stork Deployment portworx\/stork has no container "stork-main" \(it has "stork"\)/,
+        );
+        assert.ok(!recorded.some((r) => r.type.endsWith("Patch")));
+    });
+
+    test("a Deployment that is not there is refused", async () => {
+        const { rejections } = await run(
+            { ...BASE, stork: { mode: "deployment" } },
+            { preview: false, live: live(), reads: { "portworx/stork": {} } },
+        );
+        assert.match(
+            rejections[0]?.message ?? "",
+            /stork\.deploymentName: Stork Deployment portworx\/stork was not found/,
+        );
+    });
+
+    test("Stork is patched before Portworx, and the restart is read off the live env", async () => {
+        const { component, rejections } = await run(
+            { ...BASE, stork: { mode: "deployment" } },
+            { preview: false, live: live() },
+        );
+        assert.deepEqual(rejections, []);
+        assert.ok(recordedOptions.get("px-storagecluster")?.dependsOn.includes("px-stork"));
+        assert.ok(recordedOptions.get("px-stork")?.dependsOn.includes("px-keys"));
+        assert.match(
+            (await value((component as PortworxAuth).restarts))?.stork ?? "",
+            /its Deployment's env adds PX_SHARED_SECRET, PX_JWT_ISSUER, PX_AUTH_KEYS_REVISION/,
+        );
     });
 });
