@@ -32,12 +32,28 @@ export function stackConfig(stack: string, root = ROOT): Map<string, unknown> {
     for (const [k, v] of Object.entries(stackFile.config ?? {})) {
         if (k.startsWith(`${PROJECT}:`)) values.set(k.slice(PROJECT.length + 1), v);
     }
+    // Pulumi refuses to run a stack that leaves a declared key without a default unset.
+    for (const k of Object.keys(project.config ?? {})) {
+        if (!values.has(k)) {
+            throw new ConfigError(
+                k,
+                `stack ${stack} does not set it, and Pulumi.yaml declares it without a default, so Pulumi would refuse to run`,
+                `pulumi config set ${k} VALUE --stack ${stack}`,
+            );
+        }
+    }
     return values;
 }
 
-function listStacks(root: string): string[] {
+/** Stack names from `<stackConfigDir>/Pulumi.<stack>.yaml`; empty when the checkout has none. */
+export function listStacks(root = ROOT): string[] {
+    const projectFile = path.join(root, "Pulumi.yaml");
+    if (!fs.existsSync(projectFile)) return [];
+    const project = YAML.parse(fs.readFileSync(projectFile, "utf8")) ?? {};
+    const dir = path.join(root, project.stackConfigDir ?? ".");
+    if (!fs.existsSync(dir)) return [];
     return fs
-        .readdirSync(path.join(root, "stacks"))
+        .readdirSync(dir)
         .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
         .map((f) => f.slice("Pulumi.".length, -".yaml".length))
         .sort();
@@ -77,15 +93,25 @@ export async function planStack(
         rsaPublicKey: rsaPublicKey as string | undefined,
         ecdsaPublicKey: ecdsaPublicKey as string | undefined,
     });
-    const live = fs.existsSync(livePath)
-        ? (YAML.parse(fs.readFileSync(livePath, "utf8")) as LiveStorageCluster | null)
-        : null;
+    if (!fs.existsSync(livePath)) {
+        throw new ConfigError(
+            "--live",
+            `no file ${livePath}`,
+            "pass the output of kubectl get storagecluster NAME -n NAMESPACE -o yaml",
+        );
+    }
+    const live = YAML.parse(fs.readFileSync(livePath, "utf8")) as LiveStorageCluster | null;
+    if (storkLivePath !== undefined && !fs.existsSync(storkLivePath)) {
+        throw new ConfigError(
+            "--stork-live",
+            `no file ${storkLivePath}`,
+            "pass the output of kubectl get deployment stork -n NAMESPACE -o yaml",
+        );
+    }
     const storkLive =
         storkLivePath === undefined
             ? undefined
-            : fs.existsSync(storkLivePath)
-              ? (YAML.parse(fs.readFileSync(storkLivePath, "utf8")) as LiveDeployment | null)
-              : null;
+            : (YAML.parse(fs.readFileSync(storkLivePath, "utf8")) as LiveDeployment | null);
     const plan = buildPlan(settings, live, storkLive);
     return {
         text: renderPlan(plan, `stack ${stack}, live ${path.relative(root, path.resolve(livePath)) || livePath}`),

@@ -1,6 +1,6 @@
 // Stack config to component arguments, shared by the Pulumi program and the offline plan.
 import type * as pulumi from "@pulumi/pulumi";
-import type { PortworxAuthArgs } from "./args";
+import { ConfigError, type PortworxAuthArgs } from "./args";
 
 /** Where config values come from: `pulumi.Config` in the program, the stack file in the plan. */
 export interface ConfigSource {
@@ -26,6 +26,10 @@ export function argsFromConfig(c: ConfigSource): PortworxAuthArgs {
     const issuer = opt(c.get("selfSignedIssuer"));
     const sharedSecret = c.getSecret("sharedSecret");
     const rsaPrivateKey = c.getSecret("rsaPrivateKey");
+    const admin = opt(c.get("adminToken"));
+    if (admin !== undefined && !["auto", "true", "false"].includes(admin)) {
+        throw new ConfigError("adminToken", "must be auto, true or false", "pulumi config set adminToken auto");
+    }
     const renewPercent = c.getNumber("tokenRenewBeforePercent");
     const rsaFile = opt(c.get("rsaPublicKeyFile"));
     const ecdsaFile = opt(c.get("ecdsaPublicKeyFile"));
@@ -72,10 +76,11 @@ export function argsFromConfig(c: ConfigSource): PortworxAuthArgs {
         rotation: defined(rotation),
         guestAccess: opt(c.get("guestAccess")) as PortworxAuthArgs["guestAccess"],
         tokenLifetime: opt(c.get("tokenLifetime")),
-        operatorAdminToken: c.getBoolean("operatorAdminToken"),
+        // Pulumi.yaml defaults it to false, which must not count as set outside operator mode.
+        operatorAdminToken: c.getBoolean("operatorAdminToken") || undefined,
         pairedClusters: c.getBoolean("pairedClusters"),
         tokens: c.getObject("tokens") as PortworxAuthArgs["tokens"],
-        adminToken: c.getBoolean("adminToken"),
+        adminToken: admin === undefined || admin === "auto" ? undefined : admin === "true",
         tokenRenewBefore: renewPercent === undefined ? undefined : renewPercent / 100,
     });
 }

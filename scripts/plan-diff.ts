@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import * as YAML from "yaml";
+import { listStacks } from "../cli/plan";
 
 /** One side's run of `npm run plan` for one stack. */
 export interface PlanRun {
@@ -33,20 +33,6 @@ const ABSENT: PlanRun = { present: false, code: null, stdout: "", stderr: "" };
 export const COMMENT_LIMIT = 60_000;
 /** Lets the workflow find and update its own comment, and no other. */
 export const COMMENT_MARKER = "<!-- portworx-auth:plan-diff -->";
-
-/** Stack names from `<stackConfigDir>/Pulumi.<stack>.yaml`; empty when the checkout has none. */
-export function listStacks(root: string): string[] {
-    const projectFile = path.join(root, "Pulumi.yaml");
-    if (!fs.existsSync(projectFile)) return [];
-    const project = YAML.parse(fs.readFileSync(projectFile, "utf8")) ?? {};
-    const dir = path.join(root, project.stackConfigDir ?? ".");
-    if (!fs.existsSync(dir)) return [];
-    return fs
-        .readdirSync(dir)
-        .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
-        .map((f) => f.slice("Pulumi.".length, -".yaml".length))
-        .sort();
-}
 
 /** Runs the checkout's own `npm run plan` for a stack. */
 export function runPlan(root: string, stack: string): PlanRun {

@@ -9,7 +9,7 @@ import * as YAML from "yaml";
 import { PortworxAuth } from "../components";
 import { resolveSettings } from "../components/args";
 import { buildPlan, renderPlan } from "../components/plan";
-import { planStack } from "../cli/plan";
+import { listStacks, planStack, stackConfig } from "../cli/plan";
 import { find, runScenario, sampleLive, unwrapSecrets } from "./harness";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -87,10 +87,38 @@ describe("npm run plan", () => {
         assert.doesNotMatch(r.stdout, /kind: Secret/);
     });
 
-    test("a missing live file is a StorageCluster not found", async () => {
-        const { text, ok } = await planStack("dev", path.join(os.tmpdir(), "does-not-exist.yaml"));
+    test("a --live file that is not there is an error, not an empty cluster", async () => {
+        await assert.rejects(planStack("dev", path.join(os.tmpdir(), "does-not-exist.yaml")), /--live: no file/);
+    });
+
+    test("an empty live file is a StorageCluster not found", async () => {
+        const empty = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pxauth-")), "empty.yaml");
+        fs.writeFileSync(empty, "");
+        const { text, ok } = await planStack("dev", empty);
         assert.equal(ok, false);
         assert.match(text, /storageClusterName: StorageCluster portworx\/px-cluster was not found/);
+    });
+
+    test("every shipped stack sets every key Pulumi.yaml declares without a default; a stack that does not is refused", async () => {
+        for (const stack of listStacks()) assert.ok(stackConfig(stack).has("storageClusterName"), stack);
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "pxauth-root-"));
+        fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+        fs.mkdirSync(path.join(root, "stacks"));
+        fs.writeFileSync(
+            path.join(root, "stacks", "Pulumi.bare.yaml"),
+            "config:\n  portworx-auth:selfSignedIssuer: a.b\n",
+        );
+        assert.throws(() => stackConfig("bare", root), /^ConfigError: storageClusterName: stack bare does not set it/);
+        const declared = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).config as Record<
+            string,
+            { default?: unknown; secret?: boolean }
+        >;
+        for (const [k, v] of Object.entries(declared)) {
+            assert.ok(!(v.secret && "default" in v), `${k}: a secret with a default`);
+            if (k !== "storageClusterName") {
+                assert.ok("default" in v, `${k} has no default, so every stack would have to set it`);
+            }
+        }
     });
 
     test("bad usage and bad config exit 2 with the field named", () => {

@@ -4,7 +4,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as YAML from "yaml";
-import { listStacks, COMMENT_MARKER } from "../scripts/plan-diff";
+import { listStacks } from "../cli/plan";
+import { COMMENT_MARKER } from "../scripts/plan-diff";
 import { lintWorkflow, workflowFiles } from "../scripts/lint-workflows";
 
 const ROOT = path.resolve(__dirname, "..");
