@@ -134,6 +134,11 @@ export interface PortworxAuthArgs {
     /** The cluster pairs or migrates with others: plans carry the cluster token reset steps. */
     pairedClusters?: boolean;
     /**
+     * The StorageCluster already has authorization set up outside this project: replace its keys
+     * with this project's (every node restarts, existing tokens stop working). Default false: refuse.
+     */
+    takeOverExistingAuth?: boolean;
+    /**
      * Tokens to mint, each stored in its own Secret under `auth-token`.
      *
      * @example
@@ -174,6 +179,7 @@ export interface Settings {
     /** Operator security mode only. */
     operator?: { guestAccess: GuestAccess; tokenLifetime: string; readAdminToken: boolean };
     pairedClusters: boolean;
+    takeOverExistingAuth: boolean;
     /** Tokens this project mints, admin token included. */
     tokens: ResolvedToken[];
     tokenRenewBefore: number;
@@ -465,6 +471,9 @@ export function resolveSettings(args: PortworxAuthArgs): Settings {
             }
         }
     }
+    if (args.takeOverExistingAuth !== undefined && typeof args.takeOverExistingAuth !== "boolean") {
+        throw new ConfigError("takeOverExistingAuth", "must be true or false", "set it to true or false");
+    }
     if (args.pairedClusters !== undefined && typeof args.pairedClusters !== "boolean") {
         throw new ConfigError("pairedClusters", "must be true or false", "set it to true or false");
     }
@@ -513,6 +522,7 @@ export function resolveSettings(args: PortworxAuthArgs): Settings {
         rotation,
         ...(operator ? { operator } : {}),
         pairedClusters: args.pairedClusters ?? false,
+        takeOverExistingAuth: args.takeOverExistingAuth ?? false,
         tokens,
         tokenRenewBefore,
     };

@@ -79,6 +79,7 @@ export function argsFromConfig(c: ConfigSource): PortworxAuthArgs {
         // Pulumi.yaml defaults it to false, which must not count as set outside operator mode.
         operatorAdminToken: c.getBoolean("operatorAdminToken") || undefined,
         pairedClusters: c.getBoolean("pairedClusters"),
+        takeOverExistingAuth: c.getBoolean("takeOverExistingAuth"),
         tokens: c.getObject("tokens") as PortworxAuthArgs["tokens"],
         adminToken: admin === undefined || admin === "auto" ? undefined : admin === "true",
         tokenRenewBefore: renewPercent === undefined ? undefined : renewPercent / 100,

@@ -18,7 +18,15 @@ import {
     type Volume,
 } from "./env";
 import { canonicalJson, listChange, mergeByName, type ListChange } from "./merge";
-import { preflight, type Finding, type LiveDeployment, type LiveStorageCluster } from "./preflight";
+import {
+    hasForeignAuth,
+    operatorManagesStork,
+    preflight,
+    unsettled,
+    type Finding,
+    type LiveDeployment,
+    type LiveStorageCluster,
+} from "./preflight";
 import { TOKEN_SECRET_KEY } from "./tokens";
 
 export const STORAGE_CLUSTER_API_VERSION = "core.libopenstorage.org/v1";
@@ -268,6 +276,13 @@ function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env:
             "Authorization turns off: every Portworx node restarts once; until the last one has, nodes that still require tokens refuse calls without one, and the StorageCluster may show Degraded. Stork restarts and sends no token.",
         );
     }
+    if (s.enabled && live && hasForeignAuth(live)) {
+        notes.push(
+            `Takeover: authorization was set up outside this project (${hasForeignAuth(live)}); its keys are replaced.`,
+            `Rotation: ${ROTATION_NOTES.system}`,
+            `Rotation: ${ROTATION_NOTES.shared}`,
+        );
+    }
     if (s.enabled && authBefore) {
         const before = parseKeysRevision(liveEnv.find((e) => e.name === KEYS_REVISION_ENV)?.value);
         const after = parseKeysRevision(env.find((e) => e.name === KEYS_REVISION_ENV)?.value);
@@ -312,7 +327,10 @@ export function buildPlan(
     const envField = listField(liveEnv, env);
     if (envField) patchSpec.env = envField;
     const storkField = listField(liveStorkEnv, storkEnv);
-    if (storkField) patchSpec.stork = { env: storkField };
+    // Writing spec.stork where it is absent would stop the operator from defaulting it to enabled:
+    // say enabled explicitly whenever the operator runs Stork (it only mirrors the live state).
+    if (storkField)
+        {patchSpec.stork = { ...(live && operatorManagesStork(live) ? { enabled: true } : {}), env: storkField };}
     const volumesField = listField(liveVolumes, volumes);
     if (volumesField) patchSpec.volumes = volumesField;
     const security = securitySpec(s);
@@ -346,6 +364,9 @@ export function buildPlan(
     } else if (storkPatch) {
         restarts.stork = storkDeploymentRestart(s, stork);
     }
+
+    const rolling = restarts.portworx ? unsettled(s, live) : undefined;
+    if (rolling) findings.push(rolling);
 
     return {
         settings: s,

@@ -1,6 +1,6 @@
 // Checks on the live StorageCluster before anything is written. Pure.
 import type { Settings } from "./args";
-import type { EnvVar, Volume } from "./env";
+import { KEYS_REVISION_ENV, type EnvVar, type Volume } from "./env";
 
 /** The parts of a live StorageCluster this project reads. */
 export interface LiveStorageCluster {
@@ -19,7 +19,39 @@ export interface LiveStorageCluster {
 }
 
 /** Phases in which the operator is still rolling or repairing nodes. */
-const UNSETTLED = /initializ|updat|degrad|uninstall|delet/i;
+const UNSETTLED = /initializ|updat|degrad|fail|uninstall|delet/i;
+
+/**
+ * The refusal for a StorageCluster still rolling or repairing, or undefined. Only asked when this
+ * update would roll the nodes again; turning authorization off is always allowed.
+ */
+export function unsettled(s: Settings, live: LiveStorageCluster | undefined | null): Finding | undefined {
+    const phase = live?.status?.phase;
+    if (!s.enabled || typeof phase !== "string" || !UNSETTLED.test(phase)) return undefined;
+    return {
+        field: "status.phase",
+        message: `StorageCluster ${s.namespace}/${s.storageClusterName} is ${phase}: an earlier change is still rolling through or failing on the nodes, and starting another roll now could leave some nodes without authorization. Fix: wait until \`kubectl -n ${s.namespace} get storagecluster ${s.storageClusterName}\` shows Running or Online, then run again.`,
+    };
+}
+
+const KEY_ENV = [
+    "PORTWORX_AUTH_SYSTEM_KEY",
+    "PORTWORX_AUTH_STORK_KEY",
+    "PORTWORX_AUTH_SYSTEM_APPS_KEY",
+    "PORTWORX_AUTH_JWT_SHAREDSECRET",
+];
+
+/**
+ * What shows that authorization was set up by someone else: key env vars or the operator's
+ * security without this project's marker. Undefined when there is none, or it is ours.
+ */
+export function hasForeignAuth(live: LiveStorageCluster): string | undefined {
+    const env = live.spec?.env ?? [];
+    if (env.some((e) => e?.name === KEYS_REVISION_ENV)) return undefined;
+    const keys = env.filter((e) => KEY_ENV.includes(e?.name)).map((e) => e.name);
+    if (keys.length) return `spec.env sets ${keys.join(", ")}`;
+    return live.spec?.security?.enabled === true ? "spec.security.enabled is true" : undefined;
+}
 
 /** The parts of a live Stork Deployment (deployment mode) this project reads. */
 export interface LiveDeployment {
@@ -89,11 +121,11 @@ export function preflight(
             }
         });
     });
-    const phase = live.status?.phase;
-    if (typeof phase === "string" && UNSETTLED.test(phase)) {
+    const authBefore = hasForeignAuth(live);
+    if (authBefore && s.enabled && !s.takeOverExistingAuth) {
         findings.push({
-            field: "status.phase",
-            message: `StorageCluster ${id} is ${phase}: an earlier change is still rolling through the nodes, and starting another roll now could leave some nodes without authorization. Fix: wait until \`kubectl -n ${s.namespace} get storagecluster ${s.storageClusterName}\` shows Running or Online, then run again.`,
+            field: "takeOverExistingAuth",
+            message: `StorageCluster ${id} already has authorization set up outside this project (${authBefore}). Taking it over replaces its system key and shared secret with new ones: every node restarts, nodes on old and new keys reject each other until the roll ends, and every existing token stops working. Fix: set takeOverExistingAuth: true once that is acceptable (the plan lists what follows).`,
         });
     }
     if (s.securityMode === "env" && s.stork.mode === "deployment" && stork !== undefined) {

@@ -184,11 +184,47 @@ describe("the operator's security mode", () => {
         assert.ok(!(spec(recorded).stork?.env ?? []).some((e) => e.name === "PX_SHARED_SECRET"));
     });
 
-    test("a cluster already secured by the operator is accepted in operator mode", async () => {
+    test("a cluster secured outside this project is refused unless taken over, and the plan says what that costs", async () => {
         const live = structuredClone(sampleLive()) as { spec: Record<string, unknown> };
         live.spec.security = { enabled: true };
-        const { rejections } = await run(args, live);
-        assert.deepEqual(rejections, []);
+        const refused = await run(args, live);
+        assert.match(
+            refused.rejections[0]?.message ?? "",
+            /takeOverExistingAuth: .*spec\.security\.enabled is true.*replaces its system key/,
+        );
+        assert.ok(!refused.recorded.some((r) => r.type.endsWith("Patch")));
+        const taken = await run({ ...args, takeOverExistingAuth: true }, live);
+        assert.deepEqual(taken.rejections, []);
+        const notes = buildPlan(resolveSettings({ ...args, takeOverExistingAuth: true }), live as never).notes.join(
+            "\n",
+        );
+        assert.match(notes, /Takeover: .*keys are replaced/);
+        assert.match(notes, /reject each other's node-to-node tokens/);
+        // Hand-set env keys count too, in env mode.
+        const manual = structuredClone(sampleLive()) as { spec: { env: unknown[] } };
+        manual.spec.env.push({
+            name: "PORTWORX_AUTH_SYSTEM_KEY",
+            valueFrom: { secretKeyRef: { name: "pxkeys", key: "system-secret" } },
+        });
+        assert.match(
+            (await run(BASE, manual)).rejections[0]?.message ?? "",
+            /takeOverExistingAuth: .*PORTWORX_AUTH_SYSTEM_KEY/,
+        );
+    });
+
+    test("spec.stork keeps enabled: true when the operator defaulted it", () => {
+        const live = structuredClone(sampleLive()) as { spec: Record<string, unknown> };
+        delete live.spec.stork;
+        const plan = buildPlan(resolveSettings(BASE), live as never);
+        assert.equal((plan.storageClusterPatch.spec as { stork: { enabled?: boolean } }).stork.enabled, true);
+    });
+
+    test("a Degraded cluster can still be switched off, and a no-op run is not refused", async () => {
+        const on = await run(BASE, sampleLive());
+        const degraded = applied(on.recorded) as { status: Record<string, unknown> };
+        degraded.status = { phase: "Degraded" };
+        assert.deepEqual((await run({ ...BASE, enabled: false }, degraded)).rejections, []);
+        assert.deepEqual((await run(BASE, degraded)).rejections, []);
     });
 
     test("exposes px-admin-token as a secret output when asked", async () => {

@@ -30,7 +30,7 @@ test("every problem is reported, not only the first", () => {
     ];
     assert.deepEqual(
         preflight(settings, live).map((f) => f.field),
-        ["securityMode", "spec.nodes[0].env[0]", "spec.nodes[0].env[1]", "stork.mode"],
+        ["securityMode", "spec.nodes[0].env[0]", "spec.nodes[0].env[1]", "takeOverExistingAuth", "stork.mode"],
     );
 });
 
