@@ -329,8 +329,9 @@ export function buildPlan(
     const storkField = listField(liveStorkEnv, storkEnv);
     // Writing spec.stork where it is absent would stop the operator from defaulting it to enabled:
     // say enabled explicitly whenever the operator runs Stork (it only mirrors the live state).
-    if (storkField)
-        {patchSpec.stork = { ...(live && operatorManagesStork(live) ? { enabled: true } : {}), env: storkField };}
+    if (storkField) {
+        patchSpec.stork = { ...(live && operatorManagesStork(live) ? { enabled: true } : {}), env: storkField };
+    }
     const volumesField = listField(liveVolumes, volumes);
     if (volumesField) patchSpec.volumes = volumesField;
     const security = securitySpec(s);
