@@ -83,6 +83,30 @@ export interface Plan {
     restarts: Restarts;
     /** What the operator of this change must know before and after it (rotation, upgrade). */
     notes: string[];
+    /**
+     * Entries of the lists we write back that carry a literal value under a secret-looking name
+     * (`spec.env[3] AWS_SECRET_ACCESS_KEY`). The patch is then kept secret, and plans redact them.
+     */
+    literalSecrets: string[];
+}
+
+const SECRET_LOOKING = /secret|passw|token|private|credential|(^|_)key($|_)|apikey|auth/i;
+
+/** A user entry with a literal value under a secret-looking name (ours never hold literals that are secret). */
+function isLiteralSecret(e: EnvVar): boolean {
+    return e.value !== undefined && e.value !== "" && SECRET_LOOKING.test(e.name) && !OWNED_PX_ENV.includes(e.name);
+}
+
+/** Entries of the StorageCluster patch that hold a literal value under a secret-looking name. */
+export function literalSecrets(spec: { env?: EnvVar[]; stork?: { env?: EnvVar[] } }): string[] {
+    const found: string[] = [];
+    const scan = (list: EnvVar[] | undefined, at: string) =>
+        (list ?? []).forEach((e, i) => {
+            if (isLiteralSecret(e)) found.push(`${at}[${i}] ${e.name}`);
+        });
+    scan(spec.env, "spec.env");
+    scan(spec.stork?.env, "spec.stork.env");
+    return found;
 }
 
 function patchAnnotations(s: Settings): Record<string, string> {
@@ -366,6 +390,7 @@ export function buildPlan(
         restarts.stork = storkDeploymentRestart(s, stork);
     }
 
+    const secretsInLists = literalSecrets(patchSpec as { env?: EnvVar[]; stork?: { env?: EnvVar[] } });
     const rolling = restarts.portworx ? unsettled(s, live) : undefined;
     if (rolling) findings.push(rolling);
 
@@ -381,8 +406,29 @@ export function buildPlan(
         ...(storkPatch ? { storkPatch } : {}),
         changes,
         restarts,
-        notes: notesFor(s, live, env),
+        notes: [
+            ...notesFor(s, live, env),
+            ...(secretsInLists.length
+                ? [
+                      `${secretsInLists.join(", ")} hold literal values under secret-looking names. This update writes these lists whole, so their patch is kept secret in Pulumi state (previews show it as [secret]) and plans redact those values. Move them into a Secret and refer to them with valueFrom.secretKeyRef.`,
+                  ]
+                : []),
+        ],
+        literalSecrets: secretsInLists,
     };
+}
+
+/** The StorageCluster patch with every literal secret-looking value replaced by {@link REDACTED}. */
+function redactLiterals(m: Manifest): Manifest {
+    const spec = structuredClone(m.spec) as { env?: EnvVar[]; stork?: { env?: EnvVar[] } };
+    const hide = (list: EnvVar[] | undefined) => {
+        for (const e of list ?? []) {
+            if (isLiteralSecret(e)) e.value = REDACTED;
+        }
+    };
+    hide(spec.env);
+    hide(spec.stork?.env);
+    return { ...m, spec };
 }
 
 /** The plan as deterministic text: same inputs, same bytes. No secret value ever appears. */
@@ -459,7 +505,7 @@ export function renderPlan(plan: Plan, title: string): string {
     out.push(`Manifests (server-side apply, field manager ${s.fieldManager}; secret values shown as ${REDACTED}):`);
     for (const m of docs) {
         out.push("---");
-        out.push(YAML.stringify(m, { lineWidth: 0 }).trimEnd());
+        out.push(YAML.stringify(m === plan.storageClusterPatch ? redactLiterals(m) : m, { lineWidth: 0 }).trimEnd());
     }
     return out.join("\n") + "\n";
 }

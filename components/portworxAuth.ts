@@ -276,7 +276,12 @@ export class PortworxAuth extends pulumi.ComponentResource {
                 apiVersion: STORAGE_CLUSTER_API_VERSION,
                 kind: "StorageCluster",
                 metadata: plan.apply((p) => p.storageClusterPatch.metadata),
-                spec: plan.apply((p) => p.storageClusterPatch.spec),
+                // A user's literal secret in the lists we write back stays secret in state.
+                spec: plan.apply((p) =>
+                    p.literalSecrets.length
+                        ? pulumi.secret(p.storageClusterPatch.spec)
+                        : pulumi.output(p.storageClusterPatch.spec),
+                ),
             },
             kept(storkPatch ? [...before, storkPatch] : before),
         );

@@ -10,7 +10,7 @@ import { PortworxAuth } from "../components";
 import { resolveSettings } from "../components/args";
 import { buildPlan, renderPlan } from "../components/plan";
 import { listStacks, planStack, stackConfig } from "../cli/plan";
-import { find, runScenario, sampleLive, unwrapSecrets } from "./harness";
+import { find, runScenario, sampleLive, SECRET_SIG, unwrapSecrets } from "./harness";
 
 const ROOT = path.resolve(__dirname, "..");
 const SAMPLE = path.join(ROOT, "examples", "storagecluster.yaml");
@@ -159,5 +159,34 @@ describe("one source of truth", () => {
             selfSigned: { issuer: "px.example.com", sharedSecret: "sentinel-secret-value-0123456789abcdef" },
         });
         assert.doesNotMatch(renderPlan(buildPlan(s, sampleLive()), "t"), /sentinel/);
+    });
+});
+
+describe("a user's literal secrets in the lists we write back", () => {
+    const live = () => {
+        const l = sampleLive() as { spec: { env: { name: string; value?: string }[] } };
+        l.spec.env.push({ name: "AWS_SECRET_ACCESS_KEY", value: "sentinel-aws-secret" });
+        return l;
+    };
+    const args = { namespace: "portworx", storageClusterName: "px-cluster", selfSigned: { issuer: "a.b" } };
+
+    test("are redacted in the plan and named in its notes", () => {
+        const plan = buildPlan(resolveSettings(args), live());
+        assert.deepEqual(plan.literalSecrets, ["spec.env[5] AWS_SECRET_ACCESS_KEY"]);
+        const text = renderPlan(plan, "t");
+        assert.doesNotMatch(text, /sentinel-aws-secret/);
+        assert.match(text, /name: AWS_SECRET_ACCESS_KEY\n\s+value: "?\(secret\)"?/);
+        assert.match(plan.notes.join("\n"), /spec\.env\[5\] AWS_SECRET_ACCESS_KEY hold literal values/);
+        // The patch itself keeps the value: the list is written back whole.
+        assert.ok(JSON.stringify(plan.storageClusterPatch).includes("sentinel-aws-secret"));
+    });
+
+    test("make the component register its patch as a secret, and only then", async () => {
+        const secret = await runScenario({ preview: false, live: live() }, () => new PortworxAuth("px", args));
+        const spec = find(secret.recorded, ":StorageClusterPatch").inputs.spec as Record<string, unknown>;
+        assert.ok(spec[SECRET_SIG] !== undefined, "the spec is wrapped as a secret");
+        const clean = await runScenario({ preview: false, live: sampleLive() }, () => new PortworxAuth("px", args));
+        const plain = find(clean.recorded, ":StorageClusterPatch").inputs.spec as Record<string, unknown>;
+        assert.equal(plain[SECRET_SIG], undefined, "previews stay readable");
     });
 });
