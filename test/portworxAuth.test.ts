@@ -588,3 +588,49 @@ describe("deployment mode reads Stork's Deployment first", () => {
         );
     });
 });
+
+describe("values unknown during a preview", () => {
+    test("an unknown shared secret is checked later and crashes nothing; the patch is still planned", async () => {
+        const random = await import("@pulumi/random");
+        const { recorded, rejections, leaks } = await runScenario({ preview: true, live: sampleLive() }, () => {
+            // The mock leaves a new RandomBytes' value out in a preview: unknown, as in a real one.
+            const fromElsewhere = new random.RandomBytes("elsewhere", { length: 32 }).hex;
+            new PortworxAuth("px", { ...BASE, selfSigned: { issuer: "px.example.com", sharedSecret: fromElsewhere } });
+        });
+        assert.deepEqual(rejections, []);
+        assert.equal(leaks, 0);
+        assert.ok(patchSpec(recorded).env?.some((e) => e.name === "PORTWORX_AUTH_JWT_SHAREDSECRET"));
+    });
+});
+
+describe("no private key or minted token shows outside a secret", () => {
+    test("an RSA private key and the tokens it signs stay in secrets", async () => {
+        const pair = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+        const privatePem = pair.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+        const { recorded, component, logs, rejections } = await run(
+            {
+                ...BASE,
+                selfSigned: {
+                    issuer: "px.example.com",
+                    rsaPublicKey: pair.publicKey.export({ type: "spki", format: "pem" }).toString(),
+                    rsaPrivateKey: pulumi.secret(privatePem),
+                },
+                tokens: [{ name: "ci", roles: ["system.view"] }],
+            },
+            { preview: false },
+        );
+        assert.deepEqual(rejections, []);
+        const tokens = Object.values(
+            ((await value((component as PortworxAuth).tokens)) ?? {}) as Record<string, string>,
+        );
+        assert.equal(tokens.length, 2);
+        const body = privatePem.split("\n")[1];
+        const forms = [...tokens, ...tokens.map((t) => Buffer.from(t).toString("base64")), body];
+        for (const r of recorded) {
+            for (const [p, s] of plainStrings(r.inputs)) {
+                for (const f of forms) assert.ok(!s.includes(f), `${r.name}${p} carries a token or the private key`);
+            }
+        }
+        for (const f of forms) assert.ok(!logs.includes(f));
+    });
+});
