@@ -225,9 +225,14 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         }
         const [command, ...extra] = positionals;
         if (command === undefined || !(command in FOR)) {
-            throw new UsageError(command === undefined ? "no command" : `unknown command ${JSON.stringify(command)}`);
+            // Never echo what was typed: a token or key pasted in the wrong place is a credential.
+            throw new UsageError(command === undefined ? "no command" : "unknown command (use mint or verify)");
         }
-        if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
+        if (extra.length > 0) {
+            throw new UsageError(
+                `${extra.length} unexpected argument(s) after ${command} (pass tokens with --token or --token-file)`,
+            );
+        }
         for (const k of Object.keys(values)) {
             if (!FOR[command].includes(k)) throw new UsageError(`--${k} does not apply to ${command}`);
         }

@@ -269,3 +269,12 @@ describe("as a process", () => {
         assert.ok(!r.stdout.includes(SECRET) && !r.stderr.includes(SECRET));
     });
 });
+
+test("a token or key pasted as a stray argument is never echoed back", async () => {
+    const pasted = "eyJhbGciOiJIUzI1NiJ9.sentinel-pasted.sig";
+    for (const argv of [[pasted], ["verify", pasted], ["mint", "--issuer", ISSUER, pasted]]) {
+        const r = await run(argv);
+        assert.equal(r.code, 2);
+        assert.ok(!r.stderr.includes("sentinel-pasted") && !r.stdout.includes("sentinel-pasted"), argv.join(" "));
+    }
+});
