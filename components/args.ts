@@ -200,6 +200,7 @@ export class ConfigError extends Error {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/** Bytes an HMAC key must have at least (RFC 7518 §3.2: no shorter than the hash). */
 export const MIN_SHARED_SECRET_BYTES = 32;
 /** Durations as Portworx parses them: an integer and one of s, m, h, d, y. */
 export const DURATION = /^[1-9][0-9]*[smhdy]$/;

@@ -1,8 +1,9 @@
 // The library's public surface. Importing it creates nothing.
-export { PortworxAuth, KEY_BYTES } from "./portworxAuth";
+export { PortworxAuth } from "./portworxAuth";
 export {
     ConfigError,
     resolveSettings,
+    type GuestAccess,
     type OidcArgs,
     type PortworxAuthArgs,
     type RotationArgs,
@@ -15,4 +16,5 @@ export {
     type UsernameClaim,
 } from "./args";
 export { buildPlan, renderPlan, type Plan } from "./plan";
-export type { LiveStorageCluster, Finding } from "./preflight";
+export type { LiveDeployment, LiveStorageCluster, Finding } from "./preflight";
+export { verifyToken, type TokenArgs, type VerifyResult } from "./tokens";

@@ -17,7 +17,7 @@ import type { LiveDeployment, LiveStorageCluster } from "./preflight";
 import { mintToken, signingKeyFor, TOKEN_SECRET_KEY } from "./tokens";
 
 /** Bytes of entropy in each generated key; hex-encoded, so safe in env vars and YAML. */
-export const KEY_BYTES = 32;
+const KEY_BYTES = 32;
 
 /** Reads the live StorageCluster, declaring the fields `CustomResource.get` leaves out. */
 class StorageClusterRead extends k8s.apiextensions.CustomResource {

@@ -39,8 +39,6 @@ export const MAX_TOKEN_LIFETIME_SECONDS = 100 * 365 * 86400;
 export const TOKEN_SECRET_KEY = "auth-token";
 /** Secrets the operator owns and re-mints in security mode; never ours. */
 export const OPERATOR_TOKEN_SECRETS: readonly string[] = ["px-admin-token", "px-user-token"];
-/** Bytes an HMAC key must have at least (RFC 7518 §3.2: no shorter than the hash). */
-
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, y: 365 * 86400 };
 
 /**
@@ -339,7 +337,6 @@ export function issueTime(args: IssueTimeArgs): number {
 }
 
 /** JWS algorithms this project signs with. */
-export type SigningAlg = "HS256" | "RS256" | "ES256" | "ES384" | "ES512";
 export type SigningKey =
     { alg: "HS256"; secret: string } | { alg: "RS256" | "ES256" | "ES384" | "ES512"; privateKeyPem: string };
 
