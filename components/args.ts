@@ -170,6 +170,11 @@ export interface Settings {
         ecdsaPublicKey: boolean;
         /** Tokens are signed with RS256 and this key rather than HS256 and the shared secret. */
         rsaPrivateKey: boolean;
+        /**
+         * A short fingerprint of the public keys' text, when given as plain strings: Portworx reads
+         * the files only at start, so a new key must roll the pods.
+         */
+        publicKeysRevision?: string;
     };
     oidc?: { issuer: string; clientId: string; customClaimNamespace?: string };
     usernameClaim: UsernameClaim;
@@ -352,6 +357,15 @@ export function resolveSettings(args: PortworxAuthArgs): Settings {
                 "set selfSigned.rsaPublicKey to its public key (openssl pkey -in KEY.pem -pubout)",
             );
         }
+        const pems = [args.selfSigned.rsaPublicKey, args.selfSigned.ecdsaPublicKey].filter((p) => p !== undefined);
+        const publicKeysRevision =
+            pems.length > 0 && pems.every((p) => typeof p === "string")
+                ? crypto
+                      .createHash("sha256")
+                      .update(pems.map((p) => (p as string).trim()).join("\n"))
+                      .digest("hex")
+                      .slice(0, 12)
+                : undefined;
         selfSigned = {
             issuer,
             // The operator always signs its own tokens with a shared secret, so it is generated there.
@@ -363,6 +377,7 @@ export function resolveSettings(args: PortworxAuthArgs): Settings {
             rsaPublicKey,
             ecdsaPublicKey,
             rsaPrivateKey,
+            ...(publicKeysRevision ? { publicKeysRevision } : {}),
         };
     }
 

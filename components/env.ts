@@ -87,9 +87,9 @@ function fromSecret(name: string, secretName: string, key: string): EnvVar {
  */
 export function keysRevision(s: Settings, workload: "portworx" | "stork"): string {
     const r = s.rotation;
-    return workload === "stork"
-        ? `stork=${r.storkKey}`
-        : `system=${r.systemKey};stork=${r.storkKey};shared=${r.sharedSecret}`;
+    if (workload === "stork") return `stork=${r.storkKey}`;
+    const pub = s.selfSigned?.publicKeysRevision;
+    return `system=${r.systemKey};stork=${r.storkKey};shared=${r.sharedSecret}${pub ? `;pubkeys=${pub}` : ""}`;
 }
 
 /** Parses a marker value back into versions; unknown text gives an empty map. */

@@ -273,6 +273,8 @@ function securityRestart(live: LiveSecurity | undefined, want: Record<string, un
 }
 
 const ROTATION_NOTES: Record<string, string> = {
+    pubkeys:
+        "the public keys change: Portworx nodes restart one at a time to read them, and tokens signed with the old private key stop working on each node as it restarts.",
     system: "the system key rotates: Portworx nodes restart one at a time, and until the last one has restarted, nodes on the old key and nodes on the new key reject each other's node-to-node tokens. Expect cluster operations to fail or stall during the roll; rotate it in a maintenance window.",
     stork: "the Stork key rotates: Portworx and Stork restart in this update; Stork's calls fail on nodes still on the old key until the roll ends.",
     shared: "the shared secret rotates: tokens signed with the old one stop working on each node as it restarts. Tokens this project mints renew in this update; re-mint any other token.",
@@ -310,7 +312,7 @@ function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env:
     if (s.enabled && authBefore) {
         const before = parseKeysRevision(liveEnv.find((e) => e.name === KEYS_REVISION_ENV)?.value);
         const after = parseKeysRevision(env.find((e) => e.name === KEYS_REVISION_ENV)?.value);
-        for (const key of ["system", "stork", "shared"]) {
+        for (const key of ["system", "stork", "shared", "pubkeys"]) {
             if (before[key] !== undefined && after[key] !== undefined && before[key] !== after[key]) {
                 notes.push(`Rotation: ${ROTATION_NOTES[key]}`);
             }

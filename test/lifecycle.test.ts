@@ -1,6 +1,7 @@
 // Rotation, turning authorization off and on, the operator's security mode, the upgrade of a
 // running cluster, and idempotency: the component under the mock engine.
 import assert from "node:assert/strict";
+import * as crypto from "node:crypto";
 import { describe, test } from "node:test";
 import { PortworxAuth, type PortworxAuthArgs } from "../components";
 import { resolveSettings } from "../components/args";
@@ -91,7 +92,7 @@ describe("rotation", () => {
 
 describe("turning authorization off and on", () => {
     test("enabled: false removes exactly our entries and volume, keeps the rest and the key Secret", async () => {
-        const pem = (await import("node:crypto"))
+        const pem = crypto
             .generateKeyPairSync("ec", { namedCurve: "P-256" })
             .publicKey.export({ type: "spki", format: "pem" })
             .toString();
@@ -314,4 +315,29 @@ describe("idempotency", () => {
             assert.deepEqual(b.volumes, a.volumes);
         });
     }
+});
+
+describe("a new public key reaches the pods", () => {
+    const pem = () =>
+        crypto
+            .generateKeyPairSync("rsa", { modulusLength: 2048 })
+            .publicKey.export({ type: "spki", format: "pem" })
+            .toString();
+    test("changing the RSA public key's text rolls Portworx, not Stork, and the plan says why", async () => {
+        const [a, b] = [pem(), pem()];
+        const first = await run({ ...BASE, selfSigned: { issuer: "px.example.com", rsaPublicKey: a } }, sampleLive());
+        const live = applied(first.recorded);
+        const second = await run({ ...BASE, selfSigned: { issuer: "px.example.com", rsaPublicKey: b } }, live);
+        const [s1, s2] = [spec(first.recorded), spec(second.recorded)];
+        assert.match(marker(s1.env) ?? "", /;pubkeys=[0-9a-f]{12}$/);
+        assert.notEqual(marker(s2.env), marker(s1.env));
+        assert.equal(marker(s2.stork?.env), marker(s1.stork?.env));
+        const plan = buildPlan(
+            resolveSettings({ ...BASE, selfSigned: { issuer: "px.example.com", rsaPublicKey: b } }),
+            live as never,
+        );
+        assert.match(plan.notes.join("\n"), /Rotation: the public keys change/);
+        const same = await run({ ...BASE, selfSigned: { issuer: "px.example.com", rsaPublicKey: a } }, live);
+        assert.equal(marker(spec(same.recorded).env), marker(s1.env));
+    });
 });
