@@ -562,11 +562,40 @@ export function checkSharedSecret(value: string, field = "selfSigned.sharedSecre
     }
 }
 
-const CURVES: Record<string, { name: string; alg: string }> = {
-    prime256v1: { name: "P-256", alg: "ES256" },
-    secp384r1: { name: "P-384", alg: "ES384" },
-    secp521r1: { name: "P-521", alg: "ES512" },
+/** JWS algorithms Portworx's helpers sign with per EC curve (node:crypto's curve names). */
+export const EC_ALGS: Record<string, "ES256" | "ES384" | "ES512"> = {
+    prime256v1: "ES256",
+    secp384r1: "ES384",
+    secp521r1: "ES512",
 };
+
+/**
+ * The JWS algorithm for an RSA (2048 bits or more) or EC (P-256/384/521) key, public or private,
+ * as Portworx picks it; otherwise a ConfigError naming `field`. Never echoes the key.
+ */
+export function keyAlg(key: crypto.KeyObject, field: string): "RS256" | "ES256" | "ES384" | "ES512" {
+    if (key.asymmetricKeyType === "rsa") {
+        const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+        if (bits < 2048) {
+            throw new ConfigError(
+                field,
+                `is a ${bits}-bit RSA key; at least 2048 bits are required`,
+                "generate a 2048-bit or larger RSA key pair",
+            );
+        }
+        return "RS256";
+    }
+    if (key.asymmetricKeyType === "ec") {
+        const alg = EC_ALGS[key.asymmetricKeyDetails?.namedCurve ?? ""];
+        if (!alg) throw new ConfigError(field, "is on a curve Portworx does not accept", "use P-256, P-384 or P-521");
+        return alg;
+    }
+    throw new ConfigError(
+        field,
+        `is a ${key.asymmetricKeyType ?? "unknown"} key; Portworx accepts RSA and EC keys`,
+        "use an RSA (2048 bits or more) or EC (P-256, P-384, P-521) key",
+    );
+}
 
 /**
  * Checks a public key PEM for the given field once its text is known, with node:crypto and with
@@ -598,36 +627,19 @@ export async function checkPublicKey(pem: string, kind: "rsa" | "ecdsa", field: 
     } catch {
         throw new ConfigError(field, "could not be parsed as a PEM public key", fix);
     }
-    let alg: string;
-    if (kind === "rsa") {
-        if (key.asymmetricKeyType !== "rsa") {
-            throw new ConfigError(
-                field,
-                `holds a ${key.asymmetricKeyType ?? "non-RSA"} key, not an RSA key`,
-                key.asymmetricKeyType === "ec" ? "put EC keys in selfSigned.ecdsaPublicKey" : fix,
-            );
-        }
-        const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-        if (bits < 2048) {
-            throw new ConfigError(
-                field,
-                `is a ${bits}-bit RSA key; at least 2048 bits are required`,
-                "generate a 2048-bit or larger RSA key pair",
-            );
-        }
-        alg = "RS256";
-    } else {
-        if (key.asymmetricKeyType !== "ec") {
-            throw new ConfigError(
-                field,
-                `holds a ${key.asymmetricKeyType ?? "non-EC"} key, not an EC key`,
-                key.asymmetricKeyType === "rsa" ? "put RSA keys in selfSigned.rsaPublicKey" : fix,
-            );
-        }
-        const curve = CURVES[key.asymmetricKeyDetails?.namedCurve ?? ""];
-        if (!curve) throw new ConfigError(field, "is on a curve Portworx does not accept", "use P-256, P-384 or P-521");
-        alg = curve.alg;
+    const want = kind === "rsa" ? "rsa" : "ec";
+    if (key.asymmetricKeyType !== want) {
+        const other =
+            key.asymmetricKeyType === "ec"
+                ? "EC keys in selfSigned.ecdsaPublicKey"
+                : "RSA keys in selfSigned.rsaPublicKey";
+        throw new ConfigError(
+            field,
+            `holds a ${key.asymmetricKeyType ?? "non-" + want.toUpperCase()} key, not an ${want.toUpperCase()} key`,
+            key.asymmetricKeyType === "ec" || key.asymmetricKeyType === "rsa" ? `put ${other}` : fix,
+        );
     }
+    const alg = keyAlg(key, field);
     try {
         await jose.importSPKI(pem.trim(), alg);
     } catch {

@@ -16,7 +16,7 @@
 // with HS256 or RS256 only (`signingKeyFor` refuses EC keys); the CLI's one-off tokens may be ES*.
 import * as crypto from "node:crypto";
 import * as jose from "jose";
-import { ConfigError, label, MIN_SHARED_SECRET_BYTES, subdomain, type UsernameClaim } from "./args";
+import { ConfigError, EC_ALGS, keyAlg, label, MIN_SHARED_SECRET_BYTES, subdomain, type UsernameClaim } from "./args";
 
 /** Anchor of the issue-time grid: 2026-01-01T00:00:00Z, in unix seconds. */
 export const DEFAULT_EPOCH = Date.UTC(2026, 0, 1) / 1000;
@@ -340,12 +340,6 @@ export function issueTime(args: IssueTimeArgs): number {
 export type SigningKey =
     { alg: "HS256"; secret: string } | { alg: "RS256" | "ES256" | "ES384" | "ES512"; privateKeyPem: string };
 
-const EC_ALGS: Record<string, "ES256" | "ES384" | "ES512"> = {
-    prime256v1: "ES256",
-    secp384r1: "ES384",
-    secp521r1: "ES512",
-};
-
 function parsePrivateKey(pem: string, field: string): crypto.KeyObject {
     const fix = "give an unencrypted PEM private key (BEGIN PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)";
     if (typeof pem !== "string" || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
@@ -371,30 +365,6 @@ function parsePublicKey(pem: string, field: string): crypto.KeyObject {
     }
 }
 
-function asymmetricAlg(key: crypto.KeyObject, field: string): "RS256" | "ES256" | "ES384" | "ES512" {
-    if (key.asymmetricKeyType === "rsa") {
-        const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-        if (bits < 2048) {
-            throw new ConfigError(
-                field,
-                `is a ${bits}-bit RSA key; at least 2048 bits are required`,
-                "use a larger key",
-            );
-        }
-        return "RS256";
-    }
-    if (key.asymmetricKeyType === "ec") {
-        const alg = EC_ALGS[key.asymmetricKeyDetails?.namedCurve ?? ""];
-        if (!alg) throw new ConfigError(field, "is on a curve Portworx does not accept", "use P-256, P-384 or P-521");
-        return alg;
-    }
-    throw new ConfigError(
-        field,
-        `is a ${key.asymmetricKeyType ?? "unknown"} key; Portworx accepts RSA and EC keys`,
-        "use an RSA (2048 bits or more) or EC (P-256, P-384, P-521) key",
-    );
-}
-
 /**
  * The JWS algorithm a private key signs with, as Portworx's helpers pick it: RSA → RS256,
  * EC P-256/P-384/P-521 → ES256/ES384/ES512. Throws {@link ConfigError}; never echoes the key.
@@ -403,7 +373,7 @@ function asymmetricAlg(key: crypto.KeyObject, field: string): "RS256" | "ES256" 
  * privateKeyAlg(fs.readFileSync("ec-p384.pem", "utf8"), "--key-file"); // "ES384"
  */
 export function privateKeyAlg(privateKeyPem: string, field: string): "RS256" | "ES256" | "ES384" | "ES512" {
-    return asymmetricAlg(parsePrivateKey(privateKeyPem, field), field);
+    return keyAlg(parsePrivateKey(privateKeyPem, field), field);
 }
 
 function spki(key: crypto.KeyObject): Buffer {
@@ -493,7 +463,7 @@ export async function signToken(claims: object, key: SigningKey, field = "signin
         material = new TextEncoder().encode(key.secret);
     } else {
         const pk = parsePrivateKey(key.privateKeyPem, field);
-        const alg = asymmetricAlg(pk, field);
+        const alg = keyAlg(pk, field);
         if (alg !== key.alg) {
             throw new ConfigError(field, `signs ${alg}, not ${key.alg}`, `use --alg ${alg}, or a matching key`);
         }
