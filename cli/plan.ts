@@ -134,6 +134,8 @@ async function main(): Promise<number> {
         const { text, ok } = await planStack(
             values.stack,
             values.live ?? path.join(ROOT, "examples", "storagecluster.yaml"),
+            ROOT,
+            values["stork-live"],
         );
         process.stdout.write(text);
         return ok ? 0 : 1;

@@ -138,6 +138,8 @@ export interface PortworxAuthArgs {
      * with this project's (every node restarts, existing tokens stop working). Default false: refuse.
      */
     takeOverExistingAuth?: boolean;
+    /** Roll Portworx even while the StorageCluster is still rolling or degraded (an emergency rotation). */
+    allowUnsettledCluster?: boolean;
     /**
      * Tokens to mint, each stored in its own Secret under `auth-token`.
      *
@@ -185,6 +187,7 @@ export interface Settings {
     operator?: { guestAccess: GuestAccess; tokenLifetime: string; readAdminToken: boolean };
     pairedClusters: boolean;
     takeOverExistingAuth: boolean;
+    allowUnsettledCluster: boolean;
     /** Tokens this project mints, admin token included. */
     tokens: ResolvedToken[];
     tokenRenewBefore: number;
@@ -254,6 +257,15 @@ function oneOf<T extends string>(field: string, v: unknown, allowed: readonly T[
         );
     }
     return v as T;
+}
+
+/** A public key's DER, so line endings and wrapping never count as a new key; else its normalised text. */
+function canonicalPublicKey(pem: string): Buffer {
+    try {
+        return crypto.createPublicKey({ key: pem, format: "pem" }).export({ type: "spki", format: "der" });
+    } catch {
+        return Buffer.from(pem.replace(/\r\n/g, "\n").trim());
+    }
 }
 
 /** Validates the self-signed issuer on its own (also used by property tests). */
@@ -362,7 +374,7 @@ export function resolveSettings(args: PortworxAuthArgs): Settings {
             pems.length > 0 && pems.every((p) => typeof p === "string")
                 ? crypto
                       .createHash("sha256")
-                      .update(pems.map((p) => (p as string).trim()).join("\n"))
+                      .update(Buffer.concat(pems.map((p) => canonicalPublicKey(p as string))))
                       .digest("hex")
                       .slice(0, 12)
                 : undefined;
@@ -487,8 +499,10 @@ export function resolveSettings(args: PortworxAuthArgs): Settings {
             }
         }
     }
-    if (args.takeOverExistingAuth !== undefined && typeof args.takeOverExistingAuth !== "boolean") {
-        throw new ConfigError("takeOverExistingAuth", "must be true or false", "set it to true or false");
+    for (const f of ["takeOverExistingAuth", "allowUnsettledCluster"] as const) {
+        if (args[f] !== undefined && typeof args[f] !== "boolean") {
+            throw new ConfigError(f, "must be true or false", "set it to true or false");
+        }
     }
     if (args.pairedClusters !== undefined && typeof args.pairedClusters !== "boolean") {
         throw new ConfigError("pairedClusters", "must be true or false", "set it to true or false");
@@ -539,6 +553,7 @@ export function resolveSettings(args: PortworxAuthArgs): Settings {
         ...(operator ? { operator } : {}),
         pairedClusters: args.pairedClusters ?? false,
         takeOverExistingAuth: args.takeOverExistingAuth ?? false,
+        allowUnsettledCluster: args.allowUnsettledCluster ?? false,
         tokens,
         tokenRenewBefore,
     };

@@ -80,6 +80,7 @@ export function argsFromConfig(c: ConfigSource): PortworxAuthArgs {
         operatorAdminToken: c.getBoolean("operatorAdminToken") || undefined,
         pairedClusters: c.getBoolean("pairedClusters"),
         takeOverExistingAuth: c.getBoolean("takeOverExistingAuth"),
+        allowUnsettledCluster: c.getBoolean("allowUnsettledCluster"),
         tokens: c.getObject("tokens") as PortworxAuthArgs["tokens"],
         adminToken: admin === undefined || admin === "auto" ? undefined : admin === "true",
         tokenRenewBefore: renewPercent === undefined ? undefined : renewPercent / 100,

@@ -90,11 +90,16 @@ export interface Plan {
     literalSecrets: string[];
 }
 
-const SECRET_LOOKING = /secret|passw|token|private|credential|(^|_)key($|_)|apikey|auth/i;
+const SECRET_LOOKING = /secret|passw|token|private|credential|(^|_)key($|_)|apikey|(^|_)auth($|_)/i;
+/** Names that look secret but hold settings: a Vault auth method, a key file's path... */
+const SETTING_SUFFIX = /_(METHOD|ROLE|PATH|FILE|DIR|NAMESPACE|URL|ADDR|MOUNT|NAME|ID)$/i;
+/** A URL with a password in it, such as a proxy's. */
+const URL_CREDENTIALS = /:\/\/[^/@\s:]+:[^/@\s]+@/;
 
 /** A user entry with a literal value under a secret-looking name (ours never hold literals that are secret). */
 function isLiteralSecret(e: EnvVar): boolean {
-    return e.value !== undefined && e.value !== "" && SECRET_LOOKING.test(e.name) && !OWNED_PX_ENV.includes(e.name);
+    if (e.value === undefined || e.value === "" || OWNED_PX_ENV.includes(e.name)) return false;
+    return URL_CREDENTIALS.test(e.value) || (SECRET_LOOKING.test(e.name) && !SETTING_SUFFIX.test(e.name));
 }
 
 /** Entries of the StorageCluster patch that hold a literal value under a secret-looking name. */
@@ -302,9 +307,10 @@ function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env:
             "Authorization turns off: every Portworx node restarts once; until the last one has, nodes that still require tokens refuse calls without one, and the StorageCluster may show Degraded. Stork restarts and sends no token.",
         );
     }
-    if (s.enabled && live && hasForeignAuth(live)) {
+    const foreign = live ? hasForeignAuth(s, live) : undefined;
+    if (s.enabled && foreign) {
         notes.push(
-            `Takeover: authorization was set up outside this project (${hasForeignAuth(live)}); its keys are replaced.`,
+            `Takeover: authorization was set up outside this project (${foreign}); its keys are replaced.`,
             `Rotation: ${ROTATION_NOTES.system}`,
             `Rotation: ${ROTATION_NOTES.shared}`,
         );
@@ -316,6 +322,12 @@ function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env:
             if (before[key] !== undefined && after[key] !== undefined && before[key] !== after[key]) {
                 notes.push(`Rotation: ${ROTATION_NOTES[key]}`);
             }
+        }
+        const added = Object.keys(after).filter((k) => Object.keys(before).length > 0 && before[k] === undefined);
+        if (added.length) {
+            notes.push(
+                `The rollout marker ${KEYS_REVISION_ENV} gains ${added.join(", ")} (a newer portworx-auth): Portworx nodes restart once, one at a time, with no key changed.`,
+            );
         }
     }
     return notes;

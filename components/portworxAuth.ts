@@ -34,7 +34,8 @@ class StorageClusterRead extends k8s.apiextensions.CustomResource {
                 spec: undefined,
                 status: undefined,
             },
-            { ...opts, id },
+            // The live object may hold a user's literal secrets: keep it encrypted in state.
+            { ...opts, id, additionalSecretOutputs: ["metadata", "spec"] },
         );
     }
 }
@@ -101,33 +102,38 @@ export class PortworxAuth extends pulumi.ComponentResource {
         const storkLive = wiresDeployment
             ? k8s.apps.v1.Deployment.get(`${name}-stork-live`, `${s.stork.namespace}/${s.stork.deploymentName}`, {
                   parent: this,
+                  additionalSecretOutputs: ["metadata", "spec"],
               })
             : undefined;
         const reads: pulumi.Resource[] = storkLive ? [live, storkLive] : [live];
-        const plan: pulumi.Output<Plan> = pulumi
-            .all([
-                live.apiVersion,
-                live.kind,
-                live.metadata,
-                live.spec,
-                live.status,
-                storkLive?.metadata,
-                storkLive?.spec,
-            ])
-            .apply(([apiVersion, kind, metadata, spec, status, storkMetadata, storkSpec]) => {
-                const p = buildPlan(
-                    s,
-                    { apiVersion, kind, metadata, spec, status } as LiveStorageCluster,
-                    storkLive ? ({ metadata: storkMetadata, spec: storkSpec } as LiveDeployment) : undefined,
-                );
-                if (p.findings.length > 0) {
-                    throw new pulumi.ResourceError(
-                        `preflight failed, nothing was written:\n${p.findings.map((f) => `  - ${f.field}: ${f.message}`).join("\n")}`,
-                        this,
+        // What the plan keeps of the live objects is names and our own entries; a user's literal
+        // secrets make the patch secret below, so the plan itself need not be.
+        const plan: pulumi.Output<Plan> = pulumi.unsecret(
+            pulumi
+                .all([
+                    live.apiVersion,
+                    live.kind,
+                    live.metadata,
+                    live.spec,
+                    live.status,
+                    storkLive?.metadata,
+                    storkLive?.spec,
+                ])
+                .apply(([apiVersion, kind, metadata, spec, status, storkMetadata, storkSpec]) => {
+                    const p = buildPlan(
+                        s,
+                        { apiVersion, kind, metadata, spec, status } as LiveStorageCluster,
+                        storkLive ? ({ metadata: storkMetadata, spec: storkSpec } as LiveDeployment) : undefined,
                     );
-                }
-                return p;
-            });
+                    if (p.findings.length > 0) {
+                        throw new pulumi.ResourceError(
+                            `preflight failed, nothing was written:\n${p.findings.map((f) => `  - ${f.field}: ${f.message}`).join("\n")}`,
+                            this,
+                        );
+                    }
+                    return p;
+                }),
+        );
         const selfSigned = args.selfSigned;
         const supplied = pulumi
             .all([

@@ -27,10 +27,10 @@ const UNSETTLED = /initializ|updat|degrad|fail|uninstall|delet/i;
  */
 export function unsettled(s: Settings, live: LiveStorageCluster | undefined | null): Finding | undefined {
     const phase = live?.status?.phase;
-    if (!s.enabled || typeof phase !== "string" || !UNSETTLED.test(phase)) return undefined;
+    if (!s.enabled || s.allowUnsettledCluster || typeof phase !== "string" || !UNSETTLED.test(phase)) return undefined;
     return {
         field: "status.phase",
-        message: `StorageCluster ${s.namespace}/${s.storageClusterName} is ${phase}: an earlier change is still rolling through or failing on the nodes, and starting another roll now could leave some nodes without authorization. Fix: wait until \`kubectl -n ${s.namespace} get storagecluster ${s.storageClusterName}\` shows Running or Online, then run again.`,
+        message: `StorageCluster ${s.namespace}/${s.storageClusterName} is ${phase}: an earlier change is still rolling through or failing on the nodes, and starting another roll now could leave some nodes without authorization. Fix: wait until \`kubectl -n ${s.namespace} get storagecluster ${s.storageClusterName}\` shows Running or Online, then run again; or, for an emergency rotation, set allowUnsettledCluster: true.`,
     };
 }
 
@@ -42,15 +42,25 @@ const KEY_ENV = [
 ];
 
 /**
- * What shows that authorization was set up by someone else: key env vars or the operator's
- * security without this project's marker. Undefined when there is none, or it is ours.
+ * What shows that authorization on this StorageCluster was set up by someone else, or undefined.
+ * Ours is recognised by content: key env vars that read this project's Secret, or the operator's
+ * security pointed at it, together with this project's marker.
  */
-export function hasForeignAuth(live: LiveStorageCluster): string | undefined {
+export function hasForeignAuth(s: Settings, live: LiveStorageCluster): string | undefined {
     const env = live.spec?.env ?? [];
-    if (env.some((e) => e?.name === KEYS_REVISION_ENV)) return undefined;
-    const keys = env.filter((e) => KEY_ENV.includes(e?.name)).map((e) => e.name);
-    if (keys.length) return `spec.env sets ${keys.join(", ")}`;
-    return live.spec?.security?.enabled === true ? "spec.security.enabled is true" : undefined;
+    const marker = env.some((e) => e?.name === KEYS_REVISION_ENV);
+    const keys = env.filter((e) => KEY_ENV.includes(e?.name));
+    const elsewhere = keys.filter((e) => e.valueFrom?.secretKeyRef?.name !== s.secretName).map((e) => e.name);
+    if (elsewhere.length) return `spec.env sets ${elsewhere.join(", ")} from another Secret or a literal`;
+    if (keys.length && !marker) {
+        return `spec.env sets ${keys.map((e) => e.name).join(", ")} without this project's marker`;
+    }
+    const security = live.spec?.security as
+        { enabled?: boolean; auth?: { selfSigned?: { sharedSecret?: string } } } | undefined;
+    if (security?.enabled === true && (security.auth?.selfSigned?.sharedSecret !== s.secretName || !marker)) {
+        return "spec.security.enabled is true, set up by someone else";
+    }
+    return undefined;
 }
 
 /** The parts of a live Stork Deployment (deployment mode) this project reads. */
@@ -121,11 +131,11 @@ export function preflight(
             }
         });
     });
-    const authBefore = hasForeignAuth(live);
-    if (authBefore && s.enabled && !s.takeOverExistingAuth) {
+    const authBefore = hasForeignAuth(s, live);
+    if (authBefore && !s.takeOverExistingAuth) {
         findings.push({
             field: "takeOverExistingAuth",
-            message: `StorageCluster ${id} already has authorization set up outside this project (${authBefore}). Taking it over replaces its system key and shared secret with new ones: every node restarts, nodes on old and new keys reject each other until the roll ends, and every existing token stops working. Fix: set takeOverExistingAuth: true once that is acceptable (the plan lists what follows).`,
+            message: `StorageCluster ${id} already has authorization set up outside this project (${authBefore}). Taking it over replaces its system key and shared secret with new ones (or, with enabled: false, removes it): every node restarts, nodes on old and new keys reject each other until the roll ends, and every existing token stops working. Fix: set takeOverExistingAuth: true once that is acceptable (the plan lists what follows).`,
         });
     }
     if (s.securityMode === "env" && s.stork.mode === "deployment" && stork !== undefined) {

@@ -64,10 +64,13 @@ export function unwrapSecrets(v: unknown): unknown {
 
 /** Filled by the monitor wrapper installed in {@link setupMocks}. */
 export const recordedOptions = new Map<string, RecordedOptions>();
+/** The outputs each read asks the engine to keep secret, by resource name. */
+export const readSecretOutputs = new Map<string, string[]>();
 
 export async function setupMocks(opts: MockOptions): Promise<Recorded[]> {
     const recorded: Recorded[] = [];
     recordedOptions.clear();
+    readSecretOutputs.clear();
     const seed = opts.seed ?? "seed";
     await pulumi.runtime.setMocks(
         {
@@ -111,7 +114,16 @@ export async function setupMocks(opts: MockOptions): Promise<Recorded[]> {
         opts.preview,
     );
     type Req = { getName(): string; getRetainondelete(): boolean | undefined; getDependenciesList(): string[] };
-    const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: Req, cb: unknown): unknown };
+    type ReadReq = { getName(): string; getAdditionalsecretoutputsList(): string[] };
+    const monitor = pulumi.runtime.getMonitor() as unknown as {
+        registerResource(req: Req, cb: unknown): unknown;
+        readResource(req: ReadReq, cb: unknown): unknown;
+    };
+    const read = monitor.readResource.bind(monitor);
+    monitor.readResource = (req: ReadReq, cb: unknown) => {
+        readSecretOutputs.set(req.getName(), req.getAdditionalsecretoutputsList());
+        return read(req, cb);
+    };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: Req, cb: unknown) => {
         recordedOptions.set(req.getName(), {

@@ -341,3 +341,87 @@ describe("a new public key reaches the pods", () => {
         assert.equal(marker(spec(same.recorded).env), marker(s1.env));
     });
 });
+
+describe("second review: ownership, literals, markers, overrides", () => {
+    test("the live reads keep spec and metadata secret in state", async () => {
+        const { readSecretOutputs } = await import("./harness");
+        await run(
+            { ...BASE, stork: { mode: "deployment" } },
+            (() => {
+                const l = structuredClone(sampleLive()) as { spec: Record<string, unknown> };
+                l.spec.stork = { enabled: false };
+                return l;
+            })(),
+        );
+        for (const n of ["px-live", "px-stork-live"]) {
+            assert.deepEqual(readSecretOutputs.get(n)?.sort(), ["metadata", "spec"], n);
+        }
+    });
+
+    test("turning authorization off on a cluster secured by someone else is refused too", async () => {
+        const manual = structuredClone(sampleLive()) as { spec: { env: unknown[] } };
+        manual.spec.env.push({
+            name: "PORTWORX_AUTH_SYSTEM_KEY",
+            valueFrom: { secretKeyRef: { name: "px-keys-by-hand", key: "k" } },
+        });
+        assert.match(
+            (await run({ ...BASE, enabled: false }, manual)).rejections[0]?.message ?? "",
+            /takeOverExistingAuth: /,
+        );
+    });
+
+    test("ownership is read from content: our Secret and marker pass, another Secret does not, even with a marker", async () => {
+        const ours = applied((await run(BASE, sampleLive())).recorded) as {
+            spec: { env: { name: string; valueFrom?: unknown }[] };
+        };
+        assert.deepEqual((await run(BASE, ours)).rejections, []);
+        const other = structuredClone(ours);
+        other.spec.env = other.spec.env.map((e) =>
+            e.name === "PORTWORX_AUTH_SYSTEM_KEY"
+                ? { ...e, valueFrom: { secretKeyRef: { name: "someone-else", key: "system-secret" } } }
+                : e,
+        );
+        assert.match(
+            (await run(BASE, other)).rejections[0]?.message ?? "",
+            /PORTWORX_AUTH_SYSTEM_KEY from another Secret/,
+        );
+    });
+
+    test("a marker that gains a field says so: one roll, no key changed", () => {
+        const pem = crypto
+            .generateKeyPairSync("rsa", { modulusLength: 2048 })
+            .publicKey.export({ type: "spki", format: "pem" })
+            .toString();
+        const live = structuredClone(sampleLive()) as { spec: { env: Env[] } };
+        const args = { ...BASE, selfSigned: { issuer: "px.example.com", rsaPublicKey: pem } };
+        live.spec.env = [
+            ...(buildPlan(resolveSettings(args), sampleLive()).storageClusterPatch.spec as Spec).env!.filter(
+                (e) => e.name !== "PX_AUTH_KEYS_REVISION",
+            ),
+            { name: "PX_AUTH_KEYS_REVISION", value: "system=1;stork=1;shared=1" },
+        ];
+        assert.match(
+            buildPlan(resolveSettings(args), live as never).notes.join("\n"),
+            /gains pubkeys .*no key changed/,
+        );
+    });
+
+    test("the public key fingerprint ignores line endings", () => {
+        const pem = crypto
+            .generateKeyPairSync("ec", { namedCurve: "P-256" })
+            .publicKey.export({ type: "spki", format: "pem" })
+            .toString();
+        const fp = (p: string) =>
+            resolveSettings({ ...BASE, selfSigned: { issuer: "a.b", ecdsaPublicKey: p } }).selfSigned
+                ?.publicKeysRevision;
+        assert.equal(fp(pem.replace(/\n/g, "\r\n")), fp(pem));
+        assert.match(fp(pem) ?? "", /^[0-9a-f]{12}$/);
+    });
+
+    test("an unsettled cluster can be rolled on purpose", async () => {
+        const live = structuredClone(sampleLive()) as { status: Record<string, unknown> };
+        live.status.phase = "Degraded";
+        assert.match((await run(BASE, live)).rejections[0]?.message ?? "", /allowUnsettledCluster/);
+        assert.deepEqual((await run({ ...BASE, allowUnsettledCluster: true }, live)).rejections, []);
+    });
+});

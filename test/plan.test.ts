@@ -190,3 +190,48 @@ describe("a user's literal secrets in the lists we write back", () => {
         assert.equal(plain[SECRET_SIG], undefined, "previews stay readable");
     });
 });
+
+describe("second review: config defaults and literal detection", () => {
+    test("an operator-mode stack plans with Pulumi.yaml's defaults", async () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "pxauth-root-"));
+        fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+        fs.mkdirSync(path.join(root, "stacks"));
+        fs.writeFileSync(
+            path.join(root, "stacks", "Pulumi.op.yaml"),
+            "config:\n  portworx-auth:storageClusterName: px-cluster\n  portworx-auth:securityMode: operator\n  portworx-auth:selfSignedIssuer: a.b\n",
+        );
+        const { ok, text } = await planStack("op", SAMPLE, root);
+        assert.equal(ok, true, text);
+        assert.match(text, /security mode: operator/);
+    });
+
+    test("settings that only look secret are left alone; a URL with a password is not", () => {
+        const l = sampleLive() as {
+            spec: { env: { name: string; value?: string }[]; stork: { env: { name: string; value?: string }[] } };
+        };
+        l.spec.env.push(
+            { name: "VAULT_AUTH_METHOD", value: "kubernetes" },
+            { name: "TLS_KEY_FILE", value: "/etc/tls/key.pem" },
+        );
+        l.spec.stork.env.push({ name: "HTTPS_PROXY_FALLBACK", value: "http://user:hunter2@proxy:3128" });
+        const plan = buildPlan(
+            resolveSettings({ namespace: "portworx", storageClusterName: "px-cluster", selfSigned: { issuer: "a.b" } }),
+            l,
+        );
+        assert.deepEqual(plan.literalSecrets, ["spec.stork.env[2] HTTPS_PROXY_FALLBACK"]);
+        assert.doesNotMatch(renderPlan(plan, "t"), /hunter2/);
+    });
+
+    test("--stork-live is read: a missing file is an error", () => {
+        const r = spawnSync(
+            process.execPath,
+            ["--import", "tsx", "cli/plan.ts", "--stack", "dev", "--stork-live", "/nonexistent.yaml"],
+            {
+                cwd: ROOT,
+                encoding: "utf8",
+            },
+        );
+        assert.equal(r.status, 2);
+        assert.match(r.stderr, /--stork-live: no file/);
+    });
+});
