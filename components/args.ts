@@ -96,49 +96,140 @@ export interface RotationArgs {
  * });
  */
 export interface PortworxAuthArgs {
-    /** Namespace of the StorageCluster, the key Secret and (unless `stork.namespace`) Stork. */
+    /**
+     * Namespace of the StorageCluster, the key Secret and (unless `stork.namespace`) Stork.
+     *
+     * @example
+     * namespace: "portworx"
+     */
     namespace: string;
-    /** Name of the live StorageCluster to wire. */
+    /**
+     * Name of the live StorageCluster to wire.
+     *
+     * @example
+     * storageClusterName: "px-cluster"
+     */
     storageClusterName: string;
-    /** Secret holding `system-secret`, `stork-secret` and `shared-secret`. Default `pxkeys`. */
+    /**
+     * Secret holding `system-secret`, `stork-secret` and `shared-secret`. Default `pxkeys`.
+     *
+     * @example
+     * secretName: "pxkeys"
+     */
     secretName?: string;
-    /** Self-signed token model. At least one of `selfSigned` and `oidc`. */
+    /**
+     * Self-signed token model. At least one of `selfSigned` and `oidc`.
+     *
+     * @example
+     * selfSigned: { issuer: "portworx.example.com" }
+     */
     selfSigned?: SelfSignedArgs;
-    /** OIDC token model. At least one of `selfSigned` and `oidc`. */
+    /**
+     * OIDC token model. At least one of `selfSigned` and `oidc`.
+     *
+     * @example
+     * oidc: { issuer: "https://login.example.com/realms/storage", clientId: "portworx" }
+     */
     oidc?: OidcArgs;
-    /** Claim used as the user's id: `sub` (default), `email` or `name`. */
+    /**
+     * Claim used as the user's id: `sub` (default), `email` or `name`.
+     *
+     * @example
+     * usernameClaim: "email"
+     */
     usernameClaim?: UsernameClaim;
-    /** Stork wiring. Default `{ mode: "operator" }`. */
+    /**
+     * Stork wiring. Default `{ mode: "operator" }`.
+     *
+     * @example
+     * stork: { mode: "deployment", namespace: "kube-system" }
+     */
     stork?: StorkArgs;
     /**
      * `stork` (default): `PORTWORX_AUTH_STORK_KEY` with Stork issuer `stork.openstorage.io`.
      * `apps`: `PORTWORX_AUTH_SYSTEM_APPS_KEY` with `apps.portworx.io` (Portworx >= 2.6, Stork >= 2.5).
+     *
+     * @example
+     * storkKeyPairing: "apps"
      */
     storkKeyPairing?: StorkKeyPairing;
-    /** ConfigMap holding the public keys mounted into Portworx. Default `px-auth-public-keys`. */
+    /**
+     * ConfigMap holding the public keys mounted into Portworx. Default `px-auth-public-keys`.
+     *
+     * @example
+     * publicKeysConfigMapName: "px-auth-public-keys"
+     */
     publicKeysConfigMapName?: string;
-    /** Key versions; see {@link RotationArgs}. */
+    /**
+     * Key versions; see {@link RotationArgs}.
+     *
+     * @example
+     * rotation: { storkKey: "2026-12" }
+     */
     rotation?: RotationArgs;
-    /** `false` removes exactly this project's env entries and volumes, keeping the key Secret. Default `true`. */
+    /**
+     * `false` removes exactly this project's env entries and volumes, keeping the key Secret. Default `true`.
+     *
+     * @example
+     * enabled: false
+     */
     enabled?: boolean;
-    /** `env` (default): wire env vars. `operator`: drive the operator's `spec.security`. */
+    /**
+     * `env` (default): wire env vars. `operator`: drive the operator's `spec.security`.
+     *
+     * @example
+     * securityMode: "operator"
+     */
     securityMode?: SecurityMode;
-    /** Server-side-apply field manager of the patches. Default `portworx-auth`. */
+    /**
+     * Server-side-apply field manager of the patches. Default `portworx-auth`.
+     *
+     * @example
+     * fieldManager: "platform-team"
+     */
     fieldManager?: string;
-    /** Operator mode: `spec.security.auth.guestAccess`. Default `Enabled` (public volumes keep working). */
+    /**
+     * Operator mode: `spec.security.auth.guestAccess`. Default `Enabled` (public volumes keep working).
+     *
+     * @example
+     * guestAccess: "Disabled"
+     */
     guestAccess?: GuestAccess;
-    /** Operator mode: lifetime of the operator's own tokens, such as `24h` (the default) or `7d`. */
+    /**
+     * Operator mode: lifetime of the operator's own tokens, such as `24h` (the default) or `7d`.
+     *
+     * @example
+     * tokenLifetime: "7d"
+     */
     tokenLifetime?: string;
-    /** Operator mode: read the operator's `px-admin-token` into the `adminToken` output. Turn on once it exists. */
+    /**
+     * Operator mode: read the operator's `px-admin-token` into the `adminToken` output. Turn on once it exists.
+     *
+     * @example
+     * operatorAdminToken: true
+     */
     operatorAdminToken?: boolean;
-    /** The cluster pairs or migrates with others: plans carry the cluster token reset steps. */
+    /**
+     * The cluster pairs or migrates with others: plans carry the cluster token reset steps.
+     *
+     * @example
+     * pairedClusters: true
+     */
     pairedClusters?: boolean;
     /**
      * The StorageCluster already has authorization set up outside this project: replace its keys
      * with this project's (every node restarts, existing tokens stop working). Default false: refuse.
+     *
+     * @example
+     * takeOverExistingAuth: true
      */
     takeOverExistingAuth?: boolean;
-    /** Roll Portworx even while the StorageCluster is still rolling or degraded (an emergency rotation). */
+    /**
+     * Roll Portworx even while the StorageCluster is still rolling or degraded (an emergency rotation).
+     *
+     * @example
+     * allowUnsettledCluster: true
+     */
     allowUnsettledCluster?: boolean;
     /**
      * Tokens to mint, each stored in its own Secret under `auth-token`.
@@ -147,11 +238,26 @@ export interface PortworxAuthArgs {
      * [{ name: "ci", roles: ["system.view"], lifetime: "90d" }]
      */
     tokens?: TokenArgs[];
-    /** Mint an `admin` token (`system.admin`, groups `*`). Default: on in env mode when a signing key exists. */
+    /**
+     * Mint an `admin` token (`system.admin`, groups `*`). Default: on in env mode when a signing key exists.
+     *
+     * @example
+     * adminToken: false
+     */
     adminToken?: boolean;
-    /** Share of a token's lifetime left at which `pulumi up` renews it. Default 0.25. */
+    /**
+     * Share of a token's lifetime left at which `pulumi up` renews it. Default 0.25.
+     *
+     * @example
+     * tokenRenewBefore: 0.5
+     */
     tokenRenewBefore?: number;
-    /** Unix seconds standing for "now" when choosing token issue times. Default: the clock. For tests. */
+    /**
+     * Unix seconds standing for "now" when choosing token issue times. Default: the clock. For tests.
+     *
+     * @example
+     * now: Math.floor(Date.parse("2026-11-29T00:00:00Z") / 1000)
+     */
     now?: number;
 }
 

@@ -1,6 +1,8 @@
 // Argument validation: every bad input is refused with the field named, before anything exists.
 import assert from "node:assert/strict";
 import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, test } from "node:test";
 import fc from "fast-check";
 import {
@@ -265,4 +267,21 @@ describe("supplied values, checked once known", () => {
             });
         });
     }
+});
+
+test("every argument of PortworxAuth is documented with an @example", () => {
+    const src = fs.readFileSync(path.join(__dirname, "..", "components", "args.ts"), "utf8");
+    const body = src.slice(
+        src.indexOf("export interface PortworxAuthArgs {"),
+        src.indexOf("\n}\n", src.indexOf("export interface PortworxAuthArgs {")),
+    );
+    const fields = [...body.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*\n\s*([a-zA-Z]+)\??:/g)];
+    assert.ok(fields.length >= 20, `found ${fields.length} documented fields`);
+    const declared = [...body.matchAll(/^ {4}([a-zA-Z]+)\??:/gm)].map((m) => m[1]);
+    assert.deepEqual(
+        fields.map((m) => m[2]),
+        declared,
+        "every field carries a doc comment",
+    );
+    for (const [, doc, name] of fields) assert.match(doc, /@example/, name);
 });
