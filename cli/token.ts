@@ -86,16 +86,21 @@ function list(text: string, opt: string, allowEmpty: boolean): string[] {
 
 type Key = { kind: "secret"; secret: string } | { kind: "pem"; pem: string };
 
+/** Reads a file named by a flag; the error names the flag and the file, never any content. */
+function readFlagFile(io: CliIo, flag: string, file: string): string {
+    try {
+        return io.readFile(file);
+    } catch (e) {
+        throw new UsageError(`cannot read ${flag} ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+}
+
 /** Reads the key from --key-file or stdin. Messages name where it came from, never its text. */
 async function readKey(values: Values, io: CliIo): Promise<Key> {
     const file = str(values, "key-file");
     let text: string | undefined;
     if (file !== undefined) {
-        try {
-            text = io.readFile(file);
-        } catch (e) {
-            throw new UsageError(`cannot read --key-file ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
-        }
+        text = readFlagFile(io, "--key-file", file);
     } else {
         text = await io.readStdin();
         if (text === undefined) {
@@ -173,16 +178,7 @@ async function verify(values: Values, io: CliIo): Promise<number> {
     const inline = str(values, "token");
     const file = str(values, "token-file");
     if ((inline === undefined) === (file === undefined)) throw new UsageError("give one of --token and --token-file");
-    let token: string;
-    if (file !== undefined) {
-        try {
-            token = io.readFile(file);
-        } catch (e) {
-            throw new UsageError(`cannot read --token-file ${file} (${(e as NodeJS.ErrnoException).code ?? "error"})`);
-        }
-    } else {
-        token = inline as string;
-    }
+    const token = file !== undefined ? readFlagFile(io, "--token-file", file) : (inline as string);
     const key = await readKey(values, io);
     const now = io.now();
     const r = await verifyToken(token.trim(), {

@@ -17,6 +17,16 @@ const SAMPLE = path.join(ROOT, "examples", "storagecluster.yaml");
 
 type Live = { spec: { env?: unknown; security?: unknown; stork: { env?: unknown } } };
 
+/** A copy of this project's Pulumi.yaml with one stack file holding `config`; returns its root. */
+function tmpProject(stack: string, config: Record<string, string>): string {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "pxauth-root-"));
+    fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+    fs.mkdirSync(path.join(root, "stacks"));
+    const entries = Object.fromEntries(Object.entries(config).map(([k, v]) => [`portworx-auth:${k}`, v]));
+    fs.writeFileSync(path.join(root, "stacks", `Pulumi.${stack}.yaml`), YAML.stringify({ config: entries }));
+    return root;
+}
+
 function tmpLive(mutate: (live: Live) => void): string {
     const live = sampleLive() as Live;
     mutate(live);
@@ -101,13 +111,7 @@ describe("npm run plan", () => {
 
     test("every shipped stack sets every key Pulumi.yaml declares without a default; a stack that does not is refused", async () => {
         for (const stack of listStacks()) assert.ok(stackConfig(stack).has("storageClusterName"), stack);
-        const root = fs.mkdtempSync(path.join(os.tmpdir(), "pxauth-root-"));
-        fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
-        fs.mkdirSync(path.join(root, "stacks"));
-        fs.writeFileSync(
-            path.join(root, "stacks", "Pulumi.bare.yaml"),
-            "config:\n  portworx-auth:selfSignedIssuer: a.b\n",
-        );
+        const root = tmpProject("bare", { selfSignedIssuer: "a.b" });
         assert.throws(() => stackConfig("bare", root), /^ConfigError: storageClusterName: stack bare does not set it/);
         const declared = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).config as Record<
             string,
@@ -193,13 +197,11 @@ describe("a user's literal secrets in the lists we write back", () => {
 
 describe("second review: config defaults and literal detection", () => {
     test("an operator-mode stack plans with Pulumi.yaml's defaults", async () => {
-        const root = fs.mkdtempSync(path.join(os.tmpdir(), "pxauth-root-"));
-        fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
-        fs.mkdirSync(path.join(root, "stacks"));
-        fs.writeFileSync(
-            path.join(root, "stacks", "Pulumi.op.yaml"),
-            "config:\n  portworx-auth:storageClusterName: px-cluster\n  portworx-auth:securityMode: operator\n  portworx-auth:selfSignedIssuer: a.b\n",
-        );
+        const root = tmpProject("op", {
+            storageClusterName: "px-cluster",
+            securityMode: "operator",
+            selfSignedIssuer: "a.b",
+        });
         const { ok, text } = await planStack("op", SAMPLE, root);
         assert.equal(ok, true, text);
         assert.match(text, /security mode: operator/);
