@@ -28,12 +28,34 @@ export interface Volume {
     [field: string]: unknown;
 }
 
-/** Keys inside the key Secret. */
+/**
+ * The Secret the operator keeps its system and apps keys in (facts §2.2), in both security modes:
+ * the operator signs its own calls with `apps-secret`, and reads both when security mode starts.
+ */
+export const SYSTEM_SECRET = "px-system-secrets";
+
+/**
+ * The keys this project holds, by role, and their base data keys. `apps` is the Stork key: Stork,
+ * Autopilot and the operator all sign with it (issuer `apps.portworx.io` or `stork.openstorage.io`).
+ */
 export const SECRET_KEYS = {
     system: "system-secret",
-    stork: "stork-secret",
+    apps: "apps-secret",
     shared: "shared-secret",
 } as const;
+export type KeyRole = keyof typeof SECRET_KEYS;
+
+/** The data key of the pre-0.2 layout that held the Stork key in the key Secret. */
+export const LEGACY_STORK_KEY = "stork-secret";
+
+/**
+ * The data key a version of a key lives under, such as `system-secret.2`. A rotation writes a new
+ * data key and points the env at it: the pod spec change is what rolls the pods, and a container
+ * that restarts before its pod is rolled still reads the old key.
+ */
+export function versionedKey(role: KeyRole, version: string): string {
+    return `${SECRET_KEYS[role]}.${version}`;
+}
 
 /** Portworx env names. The component owns all of them: any it does not want is removed. */
 export const PX_ENV = {
@@ -49,6 +71,9 @@ export const PX_ENV = {
     oidcCustomNamespace: "PORTWORX_AUTH_OIDC_CUSTOM_NAMESPACE",
     usernameClaim: "PORTWORX_AUTH_USERNAME_CLAIM",
 } as const;
+
+/** Autopilot env names the component owns (env mode; the operator wires them in its own mode). */
+export const AUTOPILOT_ENV = { sharedSecret: "PX_SHARED_SECRET" } as const;
 
 /** Stork env names the component owns. */
 export const STORK_ENV = {
@@ -75,6 +100,7 @@ export const PUBLIC_KEY_FILES = { rsa: "rsa-public.pem", ecdsa: "ecdsa-public.pe
 
 export const OWNED_PX_ENV: readonly string[] = [...Object.values(PX_ENV), KEYS_REVISION_ENV];
 export const OWNED_STORK_ENV: readonly string[] = [...Object.values(STORK_ENV), KEYS_REVISION_ENV];
+export const OWNED_AUTOPILOT_ENV: readonly string[] = Object.values(AUTOPILOT_ENV);
 export const OWNED_VOLUMES: readonly string[] = [PUBLIC_KEYS_VOLUME];
 
 function fromSecret(name: string, secretName: string, key: string): EnvVar {
@@ -107,16 +133,21 @@ export function desiredPortworxEnv(s: Settings): EnvVar[] {
     if (!s.enabled) return [];
     const env: EnvVar[] = [];
     if (s.securityMode === "env") {
-        env.push(fromSecret(PX_ENV.systemKey, s.secretName, SECRET_KEYS.system));
-        const storkKeyEnv = s.storkKeyPairing === "apps" ? PX_ENV.appsKey : PX_ENV.storkKey;
-        env.push(fromSecret(storkKeyEnv, s.secretName, SECRET_KEYS.stork));
+        const apps = versionedKey("apps", s.rotation.storkKey);
+        env.push(fromSecret(PX_ENV.systemKey, SYSTEM_SECRET, versionedKey("system", s.rotation.systemKey)));
+        // The apps key checks the operator's and Autopilot's tokens (and Stork's in the apps pairing);
+        // the Stork key, Stork's in the stork pairing. One value for both.
+        env.push(fromSecret(PX_ENV.appsKey, SYSTEM_SECRET, apps));
+        if (s.storkKeyPairing === "stork") env.push(fromSecret(PX_ENV.storkKey, SYSTEM_SECRET, apps));
     }
     const ss = s.selfSigned;
     if (ss) {
         if (s.securityMode === "env") {
             env.push({ name: PX_ENV.jwtIssuer, value: ss.issuer });
             if (ss.sharedSecret !== "none") {
-                env.push(fromSecret(PX_ENV.jwtSharedSecret, s.secretName, SECRET_KEYS.shared));
+                env.push(
+                    fromSecret(PX_ENV.jwtSharedSecret, s.secretName, versionedKey("shared", s.rotation.sharedSecret)),
+                );
             }
         }
         if (ss.rsaPublicKey) {
@@ -144,17 +175,30 @@ export function desiredPortworxEnv(s: Settings): EnvVar[] {
 /**
  * The env vars Stork must carry. Empty when Stork is not wired. In operator security mode the
  * operator wires the key and issuer itself, so only the marker goes in. A Stork in another
- * namespace reads a copy of the key Secret under the same name there.
+ * namespace reads a copy of the apps key in a Secret named `secretName` there.
  */
 export function desiredStorkEnv(s: Settings): EnvVar[] {
     if (!s.enabled || s.stork.mode === "none") return [];
     const marker = { name: KEYS_REVISION_ENV, value: keysRevision(s, "stork") };
     if (s.securityMode === "operator") return [marker];
     return [
-        fromSecret(STORK_ENV.sharedSecret, s.secretName, SECRET_KEYS.stork),
+        fromSecret(
+            STORK_ENV.sharedSecret,
+            s.stork.mode === "deployment" && s.stork.namespace !== s.namespace ? s.secretName : SYSTEM_SECRET,
+            versionedKey("apps", s.rotation.storkKey),
+        ),
         { name: STORK_ENV.jwtIssuer, value: STORK_ISSUERS[s.storkKeyPairing] },
         marker,
     ];
+}
+
+/**
+ * The env vars Autopilot must carry, when the operator runs it: in env mode the operator gives it
+ * no key (it does only in its own security mode), so its calls would carry no token.
+ */
+export function desiredAutopilotEnv(s: Settings): EnvVar[] {
+    if (!s.enabled || s.securityMode !== "env") return [];
+    return [fromSecret(AUTOPILOT_ENV.sharedSecret, SYSTEM_SECRET, versionedKey("apps", s.rotation.storkKey))];
 }
 
 /** The volumes Portworx must mount: the public keys, when any is configured. */

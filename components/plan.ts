@@ -3,9 +3,11 @@
 import * as YAML from "yaml";
 import type { Settings } from "./args";
 import {
+    desiredAutopilotEnv,
     desiredPortworxEnv,
     desiredStorkEnv,
     desiredVolumes,
+    OWNED_AUTOPILOT_ENV,
     OWNED_PX_ENV,
     OWNED_STORK_ENV,
     KEYS_REVISION_ENV,
@@ -13,13 +15,15 @@ import {
     parseKeysRevision,
     PUBLIC_KEY_FILES,
     PX_ENV,
-    SECRET_KEYS,
+    SYSTEM_SECRET,
     type EnvVar,
     type Volume,
 } from "./env";
+import { describeKeys, planKeys, type KeyPlan, type KeySecret, type LiveSecretKeys } from "./keys";
 import { canonicalJson, listChange, mergeByName, type ListChange } from "./merge";
 import {
     hasForeignAuth,
+    operatorAuthOn,
     operatorManagesStork,
     preflight,
     unsettled,
@@ -32,17 +36,8 @@ import { TOKEN_SECRET_KEY } from "./tokens";
 export const STORAGE_CLUSTER_API_VERSION = "core.libopenstorage.org/v1";
 /** Keeps the key Secrets out of Stork and PX-Backup backups, as the operator does. */
 export const SKIP_BACKUP_ANNOTATION = "stork.libopenstorage.org/skip-resource";
-/** The Secret the operator adopts for its system and apps keys (facts §2.2). */
-export const OPERATOR_SYSTEM_SECRET = "px-system-secrets";
-/** The operator's key for the apps key, which Stork signs with. */
-export const APPS_SECRET_KEY = "apps-secret";
-/** Which generated or supplied key each Secret data key holds. */
-export const KEY_SOURCE: Record<string, "system" | "stork" | "shared"> = {
-    [SECRET_KEYS.system]: "system",
-    [SECRET_KEYS.stork]: "stork",
-    [APPS_SECRET_KEY]: "stork",
-    [SECRET_KEYS.shared]: "shared",
-};
+/** The Secret storkctl and `kubectl px` read an admin token from (stork `pkg/storkctl/clusterpair.go`). */
+export const ADMIN_TOKEN_SECRET = "px-admin-token";
 /** Stands in for a secret value in every rendered manifest. */
 export const REDACTED = "(secret)";
 
@@ -62,24 +57,29 @@ export interface Manifest {
 export interface Restarts {
     portworx?: string;
     stork?: string;
+    autopilot?: string;
 }
 
 export interface Plan {
     settings: Settings;
     findings: Finding[];
-    /** The key Secret (in operator mode, the shared secret's); `data` values are {@link REDACTED}. */
-    secret: Manifest;
-    /** Operator mode: `px-system-secrets`, pre-created so the operator adopts our keys. */
-    systemSecret?: Manifest;
+    /**
+     * The key Secrets, in the order of `keys.secrets`: the shared secret's (`secretName`),
+     * `px-system-secrets`, and a copy of the Stork key in Stork's namespace when Stork runs there.
+     * `data` values are {@link REDACTED}.
+     */
+    keySecrets: Manifest[];
+    /** Where each key comes from in this run, and what each key Secret holds. */
+    keys: KeyPlan;
     /** One Secret per minted token. */
     tokenSecrets: Manifest[];
-    /** A copy of the Stork key in Stork's namespace, when Stork runs elsewhere. */
-    storkSecret?: Manifest;
+    /** Env mode: the admin token again, in `px-admin-token`, where storkctl looks for it. */
+    adminTokenSecret?: Manifest;
     /** The public keys; `data` values are the PEM file names' placeholders. */
     publicKeys?: Manifest;
     storageClusterPatch: Manifest;
     storkPatch?: Manifest;
-    changes: { env: ListChange; storkEnv: ListChange; volumes: ListChange };
+    changes: { env: ListChange; storkEnv: ListChange; autopilotEnv: ListChange; volumes: ListChange };
     restarts: Restarts;
     /** What the operator of this change must know before and after it (rotation, upgrade). */
     notes: string[];
@@ -103,7 +103,11 @@ function isLiteralSecret(e: EnvVar): boolean {
 }
 
 /** Entries of the StorageCluster patch that hold a literal value under a secret-looking name. */
-export function literalSecrets(spec: { env?: EnvVar[]; stork?: { env?: EnvVar[] } }): string[] {
+export function literalSecrets(spec: {
+    env?: EnvVar[];
+    stork?: { env?: EnvVar[] };
+    autopilot?: { env?: EnvVar[] };
+}): string[] {
     const found: string[] = [];
     const scan = (list: EnvVar[] | undefined, at: string) =>
         (list ?? []).forEach((e, i) => {
@@ -111,6 +115,7 @@ export function literalSecrets(spec: { env?: EnvVar[]; stork?: { env?: EnvVar[] 
         });
     scan(spec.env, "spec.env");
     scan(spec.stork?.env, "spec.stork.env");
+    scan(spec.autopilot?.env, "spec.autopilot.env");
     return found;
 }
 
@@ -123,13 +128,8 @@ function patchAnnotations(s: Settings): Record<string, string> {
 
 const LABELS = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "portworx-auth" };
 
-/** Which keys the key Secret holds. */
-export function secretKeys(s: Settings): string[] {
-    const shared = s.selfSigned && s.selfSigned.sharedSecret !== "none" ? [SECRET_KEYS.shared] : [];
-    return s.securityMode === "operator" ? shared : [SECRET_KEYS.system, SECRET_KEYS.stork, ...shared];
-}
-
 function secretManifest(s: Settings, name: string, namespace: string, keys: string[], adopted = false): Manifest {
+    // px-system-secrets is the operator's name; keep it in the operator's shape in both modes.
     // The operator rewrites the Secrets it adopts with exactly its annotation: match it, or drift.
     return {
         apiVersion: "v1",
@@ -167,27 +167,29 @@ function describe(c: ListChange): string {
 
 /** The objects besides the StorageCluster patch, which do not depend on the live cluster. */
 export interface ObjectManifests {
-    secret: Manifest;
-    systemSecret?: Manifest;
     /** One Secret per minted token, under `auth-token`, in the order of `settings.tokens`. */
     tokenSecrets: Manifest[];
-    storkSecret?: Manifest;
+    adminTokenSecret?: Manifest;
     publicKeys?: Manifest;
     storkPatch?: Manifest;
 }
 
-/** Builds the key Secret(s), the public keys ConfigMap and the Stork Deployment patch. */
+/** The manifest of a key Secret, its data values {@link REDACTED}. */
+export function keySecretManifest(s: Settings, k: KeySecret): Manifest {
+    // The operator adopts px-system-secrets (and, in its mode, the shared secret's): its shape, or drift.
+    const adopted = k.name === SYSTEM_SECRET || s.securityMode === "operator";
+    return secretManifest(
+        s,
+        k.name,
+        k.namespace,
+        k.data.map(([key]) => key),
+        adopted,
+    );
+}
+
+/** Builds the token Secrets, the public keys ConfigMap and the Stork Deployment patch. */
 export function objectManifests(s: Settings): ObjectManifests {
-    const adopted = s.securityMode === "operator";
-    const secret = secretManifest(s, s.secretName, s.namespace, secretKeys(s), adopted);
-    const systemSecret = adopted
-        ? secretManifest(s, OPERATOR_SYSTEM_SECRET, s.namespace, [SECRET_KEYS.system, APPS_SECRET_KEY], true)
-        : undefined;
     const wiresDeployment = s.stork.mode === "deployment" && s.securityMode === "env";
-    const storkSecret =
-        wiresDeployment && s.stork.namespace !== s.namespace
-            ? secretManifest(s, s.secretName, s.stork.namespace, [SECRET_KEYS.stork])
-            : undefined;
     const storkPatch: Manifest | undefined = wiresDeployment
         ? {
               apiVersion: "apps/v1",
@@ -220,14 +222,20 @@ export function objectManifests(s: Settings): ObjectManifests {
               }
             : undefined;
     const tokenSecrets = s.tokens.map((t) => secretManifest(s, t.secretName, t.namespace, [TOKEN_SECRET_KEY]));
+    const adminTokenSecret = adminTokenCopy(s)
+        ? secretManifest(s, ADMIN_TOKEN_SECRET, s.namespace, [TOKEN_SECRET_KEY])
+        : undefined;
     return {
-        secret,
-        ...(systemSecret ? { systemSecret } : {}),
         tokenSecrets,
-        ...(storkSecret ? { storkSecret } : {}),
+        ...(adminTokenSecret ? { adminTokenSecret } : {}),
         ...(publicKeys ? { publicKeys } : {}),
         ...(storkPatch ? { storkPatch } : {}),
     };
+}
+
+/** Env mode writes the minted admin token to `px-admin-token` too; the operator owns it in its mode. */
+export function adminTokenCopy(s: Settings): boolean {
+    return s.securityMode === "env" && s.tokens.some((t) => t.name === "admin");
 }
 
 /** Deployment mode: the env is a map list, so only our names count; Stork rolls when one differs. */
@@ -290,7 +298,7 @@ function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env:
     const notes: string[] = [];
     const liveEnv = live?.spec?.env ?? [];
     const had = (n: string) => liveEnv.some((e) => e.name === n);
-    const authBefore = had(PX_ENV.systemKey) || live?.spec?.security?.enabled === true;
+    const authBefore = had(PX_ENV.systemKey) || operatorAuthOn(live);
     if (s.enabled && !authBefore) {
         notes.push(
             "Authorization turns on for a running cluster: every Portworx node restarts once, one at a time, and the cluster is mixed (auth and non-auth nodes) until the last one has restarted.",
@@ -333,6 +341,37 @@ function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env:
     return notes;
 }
 
+/** Notes on the keys: moves from the old layout, rotations against the cluster, old keys removed. */
+function keyNotes(s: Settings, keys: KeyPlan): string[] {
+    const notes: string[] = [];
+    const legacy = keys.keys.filter(
+        (k) =>
+            k.origin === "kept" &&
+            k.live &&
+            !k.live.key.includes(".") &&
+            k.live.secret === `${s.namespace}/${s.secretName}` &&
+            k.role !== "shared",
+    );
+    if (legacy.length && s.securityMode === "env") {
+        notes.push(
+            `Key layout: this cluster was secured by an earlier portworx-auth, with its keys in the Secret ${s.secretName}. They move, with the same values, to ${SYSTEM_SECRET} (system-secret, apps-secret), the layout the operator, Autopilot and storkctl expect: the env now refers to the new Secret keys, so every Portworx node restarts once and Stork restarts, with no key changed. The old data keys stay until a \`pulumi up\` after the roll has finished.`,
+        );
+    }
+    for (const k of keys.keys) {
+        if (k.origin === "rotated" && s.securityMode === "operator") {
+            notes.push(
+                `Rotation in operator mode: the operator reads ${k.role === "shared" ? s.secretName : SYSTEM_SECRET} under a fixed data key, so the new ${k.role === "shared" ? "shared secret" : `${k.role} key`} replaces the old one in place; a Portworx container that restarts before its pod is rolled starts on the new key early. Rotate in a maintenance window.`,
+            );
+        }
+    }
+    if (keys.removed.length) {
+        notes.push(
+            `Old keys removed: ${keys.removed.map((r) => `${r.secret} ${r.key}`).join(", ")}; no live object refers to them any more.`,
+        );
+    }
+    return notes;
+}
+
 /**
  * Builds the plan: preflight findings, the manifests, and what restarts.
  *
@@ -345,12 +384,16 @@ export function buildPlan(
     live: LiveStorageCluster | undefined | null,
     /** Deployment mode: the live Stork Deployment; `undefined` when it was not read. */
     stork?: LiveDeployment | null,
+    /** The data key names of the key Secrets the component read; the offline plan has none. */
+    secretKeys?: LiveSecretKeys,
 ): Plan {
     const findings = preflight(s, live, stork);
     const spec = live?.spec ?? {};
     const liveEnv = spec.env;
     const liveStorkEnv = spec.stork?.env;
+    const liveAutopilotEnv = spec.autopilot?.env;
     const liveVolumes = spec.volumes;
+    const keys = planKeys(s, live, stork, secretKeys);
 
     const env = mergeByName<EnvVar>(liveEnv, desiredPortworxEnv(s), OWNED_PX_ENV);
     const storkDesired = desiredStorkEnv(s);
@@ -358,6 +401,12 @@ export function buildPlan(
         liveStorkEnv,
         s.stork.mode === "operator" ? storkDesired : [],
         OWNED_STORK_ENV,
+    );
+    // Autopilot only where the operator runs it; ours is removed wherever it is not wanted.
+    const autopilotEnv = mergeByName<EnvVar>(
+        liveAutopilotEnv,
+        spec.autopilot?.enabled === true ? desiredAutopilotEnv(s) : [],
+        OWNED_AUTOPILOT_ENV,
     );
     const volumes = mergeByName<Volume>(liveVolumes, desiredVolumes(s), OWNED_VOLUMES);
 
@@ -370,6 +419,8 @@ export function buildPlan(
     if (storkField) {
         patchSpec.stork = { ...(live && operatorManagesStork(live) ? { enabled: true } : {}), env: storkField };
     }
+    const autopilotField = listField(liveAutopilotEnv, autopilotEnv);
+    if (autopilotField) patchSpec.autopilot = { env: autopilotField };
     const volumesField = listField(liveVolumes, volumes);
     if (volumesField) patchSpec.volumes = volumesField;
     const security = securitySpec(s);
@@ -382,11 +433,13 @@ export function buildPlan(
         spec: patchSpec,
     };
 
-    const { secret, systemSecret, tokenSecrets, storkSecret, publicKeys, storkPatch } = objectManifests(s);
+    const { tokenSecrets, adminTokenSecret, publicKeys, storkPatch } = objectManifests(s);
+    const keySecrets = keys.secrets.map((k) => keySecretManifest(s, k));
 
     const changes = {
         env: listChange(liveEnv, env),
         storkEnv: listChange(liveStorkEnv, storkEnv),
+        autopilotEnv: listChange(liveAutopilotEnv, autopilotEnv),
         volumes: listChange(liveVolumes, volumes),
     };
     const restarts: Restarts = {};
@@ -403,18 +456,21 @@ export function buildPlan(
     } else if (storkPatch) {
         restarts.stork = storkDeploymentRestart(s, stork);
     }
+    if (!sameMultiset(liveAutopilotEnv, autopilotEnv)) {
+        restarts.autopilot = `Autopilot restarts (the operator rebuilds its Deployment: spec.autopilot.env ${describe(changes.autopilotEnv)})`;
+    }
 
-    const secretsInLists = literalSecrets(patchSpec as { env?: EnvVar[]; stork?: { env?: EnvVar[] } });
+    const secretsInLists = literalSecrets(patchSpec);
     const rolling = restarts.portworx ? unsettled(s, live) : undefined;
     if (rolling) findings.push(rolling);
 
     return {
         settings: s,
         findings,
-        secret,
-        ...(systemSecret ? { systemSecret } : {}),
+        keySecrets,
+        keys,
         tokenSecrets,
-        ...(storkSecret ? { storkSecret } : {}),
+        ...(adminTokenSecret ? { adminTokenSecret } : {}),
         ...(publicKeys ? { publicKeys } : {}),
         storageClusterPatch,
         ...(storkPatch ? { storkPatch } : {}),
@@ -422,6 +478,7 @@ export function buildPlan(
         restarts,
         notes: [
             ...notesFor(s, live, env),
+            ...keyNotes(s, keys),
             ...(secretsInLists.length
                 ? [
                       `${secretsInLists.join(", ")} hold literal values under secret-looking names. This update writes these lists whole, so their patch is kept secret in Pulumi state (previews show it as [secret]) and plans redact those values. Move them into a Secret and refer to them with valueFrom.secretKeyRef.`,
@@ -434,7 +491,11 @@ export function buildPlan(
 
 /** The StorageCluster patch with every literal secret-looking value replaced by {@link REDACTED}. */
 function redactLiterals(m: Manifest): Manifest {
-    const spec = structuredClone(m.spec) as { env?: EnvVar[]; stork?: { env?: EnvVar[] } };
+    const spec = structuredClone(m.spec) as {
+        env?: EnvVar[];
+        stork?: { env?: EnvVar[] };
+        autopilot?: { env?: EnvVar[] };
+    };
     const hide = (list: EnvVar[] | undefined) => {
         for (const e of list ?? []) {
             if (isLiteralSecret(e)) e.value = REDACTED;
@@ -442,6 +503,7 @@ function redactLiterals(m: Manifest): Manifest {
     };
     hide(spec.env);
     hide(spec.stork?.env);
+    hide(spec.autopilot?.env);
     return { ...m, spec };
 }
 
@@ -492,6 +554,10 @@ export function renderPlan(plan: Plan, title: string): string {
     out.push("Restarts:");
     out.push(`  Portworx: ${plan.restarts.portworx ?? "none"}`);
     out.push(`  Stork: ${plan.restarts.stork ?? "none"}`);
+    if (plan.restarts.autopilot) out.push(`  Autopilot: ${plan.restarts.autopilot}`);
+    out.push("");
+    out.push("Keys (the cluster is the source of truth for keys in use):");
+    for (const line of describeKeys(plan.keys)) out.push(`  ${line}`);
     if (plan.notes.length) {
         out.push("");
         out.push("Before you apply:");
@@ -502,15 +568,15 @@ export function renderPlan(plan: Plan, title: string): string {
     for (const [field, c] of [
         ["spec.env", plan.changes.env],
         ["spec.stork.env", plan.changes.storkEnv],
+        ["spec.autopilot.env", plan.changes.autopilotEnv],
         ["spec.volumes", plan.changes.volumes],
     ] as const) {
         out.push(`  ${field}: ${describe(c) || "unchanged"}`);
     }
     const docs = [
-        plan.secret,
-        plan.systemSecret,
+        ...plan.keySecrets,
         ...plan.tokenSecrets,
-        plan.storkSecret,
+        plan.adminTokenSecret,
         plan.publicKeys,
         plan.storageClusterPatch,
         plan.storkPatch,

@@ -3,13 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { checkSuppliedValues, ConfigError, resolveSettings, type PortworxAuthArgs, type Settings } from "./args";
-import { PUBLIC_KEY_FILES } from "./env";
+import { PUBLIC_KEY_FILES, type KeyRole } from "./env";
+import { planKeys, type KeyPlan, type KeySource, type LiveSecretKeys, type SecretId } from "./keys";
 import {
     buildPlan,
-    KEY_SOURCE,
+    keySecretManifest,
     objectManifests,
     STORAGE_CLUSTER_API_VERSION,
-    type Manifest,
     type Plan,
     type Restarts,
 } from "./plan";
@@ -38,6 +38,22 @@ class StorageClusterRead extends k8s.apiextensions.CustomResource {
             { ...opts, id, additionalSecretOutputs: ["metadata", "spec"] },
         );
     }
+}
+
+/** A key read back from a live Secret, or a ResourceError naming the missing data key (never a value). */
+function readKey(
+    secrets: Record<SecretId, Record<string, string>>,
+    at: { secret: SecretId; key: string },
+    resource: pulumi.Resource,
+): string {
+    const b64 = secrets[at.secret]?.[at.key];
+    if (b64 === undefined) {
+        throw new pulumi.ResourceError(
+            `the live cluster refers to data key ${at.key} of Secret ${at.secret}, which has no such key, so the key in use cannot be kept. Fix: restore that data key (pods that restart now fail to start), or remove the reference from the StorageCluster and run again to generate a new key`,
+            resource,
+        );
+    }
+    return Buffer.from(b64, "base64").toString("utf8");
 }
 
 function base64(value: pulumi.Output<string>): pulumi.Output<string> {
@@ -106,33 +122,59 @@ export class PortworxAuth extends pulumi.ComponentResource {
               })
             : undefined;
         const reads: pulumi.Resource[] = storkLive ? [live, storkLive] : [live];
+        const liveObjects = pulumi
+            .all([
+                live.apiVersion,
+                live.kind,
+                live.metadata,
+                live.spec,
+                live.status,
+                storkLive?.metadata,
+                storkLive?.spec,
+            ])
+            .apply(([apiVersion, kind, metadata, spec, status, storkMetadata, storkSpec]) => ({
+                cluster: { apiVersion, kind, metadata, spec, status } as LiveStorageCluster,
+                stork: storkLive ? ({ metadata: storkMetadata, spec: storkSpec } as LiveDeployment) : undefined,
+            }));
+        // The cluster is the source of truth for keys in use: read exactly the Secrets the live
+        // objects refer to (a read of a missing Secret fails the program), and keep their values.
+        const secretReads = pulumi.unsecret(
+            liveObjects.apply(({ cluster, stork }) => planKeys(s, cluster, stork).reads),
+        );
+        const liveSecrets: pulumi.Output<Record<SecretId, Record<string, string>>> = pulumi.secret(
+            secretReads.apply((list) =>
+                pulumi
+                    .all(
+                        list.map(
+                            (r) =>
+                                k8s.core.v1.Secret.get(
+                                    `${name}-read-${r.namespace}-${r.name}`,
+                                    `${r.namespace}/${r.name}`,
+                                    { parent: this, additionalSecretOutputs: ["data", "stringData"] },
+                                ).data,
+                        ),
+                    )
+                    .apply((data) =>
+                        Object.fromEntries(list.map((r, i) => [`${r.namespace}/${r.name}`, data[i] ?? {}])),
+                    ),
+            ),
+        );
+        const liveSecretKeys: pulumi.Output<LiveSecretKeys> = pulumi.unsecret(
+            liveSecrets.apply((all) => Object.fromEntries(Object.entries(all).map(([id, d]) => [id, Object.keys(d)]))),
+        );
         // What the plan keeps of the live objects is names and our own entries; a user's literal
         // secrets make the patch secret below, so the plan itself need not be.
         const plan: pulumi.Output<Plan> = pulumi.unsecret(
-            pulumi
-                .all([
-                    live.apiVersion,
-                    live.kind,
-                    live.metadata,
-                    live.spec,
-                    live.status,
-                    storkLive?.metadata,
-                    storkLive?.spec,
-                ])
-                .apply(([apiVersion, kind, metadata, spec, status, storkMetadata, storkSpec]) => {
-                    const p = buildPlan(
-                        s,
-                        { apiVersion, kind, metadata, spec, status } as LiveStorageCluster,
-                        storkLive ? ({ metadata: storkMetadata, spec: storkSpec } as LiveDeployment) : undefined,
+            pulumi.all([liveObjects, liveSecretKeys]).apply(([{ cluster, stork }, secretKeys]) => {
+                const p = buildPlan(s, cluster, stork, secretKeys);
+                if (p.findings.length > 0) {
+                    throw new pulumi.ResourceError(
+                        `preflight failed, nothing was written:\n${p.findings.map((f) => `  - ${f.field}: ${f.message}`).join("\n")}`,
+                        this,
                     );
-                    if (p.findings.length > 0) {
-                        throw new pulumi.ResourceError(
-                            `preflight failed, nothing was written:\n${p.findings.map((f) => `  - ${f.field}: ${f.message}`).join("\n")}`,
-                            this,
-                        );
-                    }
-                    return p;
-                }),
+                }
+                return p;
+            }),
         );
         const selfSigned = args.selfSigned;
         const supplied = pulumi
@@ -169,38 +211,70 @@ export class PortworxAuth extends pulumi.ComponentResource {
             retainOnDelete: true,
         });
 
+        // A generator per key, always registered so that a second run changes nothing; its value
+        // is used only when the cluster holds no key of that version.
         const newKey = (role: string, version: string) =>
-            new random.RandomBytes(`${name}-${role}`, { length: KEY_BYTES, keepers: { version } }, child());
-        this.systemKey = pulumi.secret(newKey("system-key", s.rotation.systemKey).hex);
-        this.storkKey = pulumi.secret(newKey("stork-key", s.rotation.storkKey).hex);
-        const shared = s.selfSigned?.sharedSecret;
+            new random.RandomBytes(`${name}-${role}`, { length: KEY_BYTES, keepers: { version } }, child()).hex;
+        const generated: Record<KeyRole, pulumi.Output<string> | undefined> = {
+            system: newKey("system-key", s.rotation.systemKey),
+            apps: newKey("stork-key", s.rotation.storkKey),
+            shared:
+                s.selfSigned?.sharedSecret === "generated"
+                    ? newKey("shared-secret", s.rotation.sharedSecret)
+                    : undefined,
+        };
+        const givenShared = selfSigned?.sharedSecret;
+        const keyValue = (role: KeyRole): pulumi.Output<string> =>
+            pulumi.secret(
+                pulumi
+                    .all([plan, liveSecrets, generated[role], role === "shared" ? givenShared : undefined])
+                    .apply(([p, secrets, fresh, given]) => {
+                        const k = p.keys.keys.find((x) => x.role === role);
+                        if (k?.origin === "kept" && k.live) return readKey(secrets, k.live, this);
+                        if (k?.origin === "supplied") return given as string;
+                        return fresh as string;
+                    }),
+            );
+        this.systemKey = keyValue("system");
+        this.storkKey = keyValue("apps");
         this.sharedSecret =
-            shared === "supplied"
-                ? pulumi.secret(pulumi.output(selfSigned?.sharedSecret as pulumi.Input<string>))
-                : shared === "generated"
-                  ? pulumi.secret(newKey("shared-secret", s.rotation.sharedSecret).hex)
-                  : pulumi.secret(pulumi.output(undefined));
+            s.selfSigned && s.selfSigned.sharedSecret !== "none"
+                ? keyValue("shared")
+                : pulumi.secret(pulumi.output(undefined));
+        const values: Record<KeyRole, pulumi.Output<string | undefined>> = {
+            system: this.systemKey,
+            apps: this.storkKey,
+            shared: this.sharedSecret,
+        };
 
         const objects = objectManifests(s);
-        const values = { system: this.systemKey, stork: this.storkKey, shared: this.sharedSecret };
-        const keySecret = (role: string, m: Manifest) =>
-            new k8s.core.v1.SecretPatch(
-                `${name}-${role}`,
-                {
-                    metadata: m.metadata,
-                    type: "Opaque",
-                    data: Object.fromEntries(
-                        Object.keys(m.data as object).map((k) => [
+        const source = (
+            src: KeySource,
+            secrets: Record<SecretId, Record<string, string>>,
+            v: Record<KeyRole, string | undefined>,
+        ) => ("role" in src ? (v[src.role] as string) : readKey(secrets, src.copy, this));
+        const before: pulumi.Resource[] = [];
+        // Which key Secrets exist follows the settings; what each holds follows the cluster too.
+        for (const ks of planKeys(s, undefined).secrets) {
+            const data = pulumi
+                .all([plan, liveSecrets, values.system, values.apps, values.shared])
+                .apply(([p, secrets, system, apps, shared]) => {
+                    const entries = (p.keys.secrets.find((x) => x.role === ks.role) as KeyPlan["secrets"][number]).data;
+                    return Object.fromEntries(
+                        entries.map(([k, src]) => [
                             k,
-                            base64(values[KEY_SOURCE[k]] as pulumi.Output<string>),
+                            Buffer.from(source(src, secrets, { system, apps, shared }), "utf8").toString("base64"),
                         ]),
-                    ),
-                },
-                kept(),
+                    );
+                });
+            before.push(
+                new k8s.core.v1.SecretPatch(
+                    `${name}-${ks.role}`,
+                    { metadata: keySecretManifest(s, ks).metadata, type: "Opaque", data: pulumi.secret(data) },
+                    kept(),
+                ),
             );
-        const before: pulumi.Resource[] = [keySecret("keys", objects.secret)];
-        if (objects.systemSecret) before.push(keySecret("system-keys", objects.systemSecret));
-        if (objects.storkSecret) before.push(keySecret("stork-keys", objects.storkSecret));
+        }
         const now = args.now ?? Math.floor(Date.now() / 1000);
         if (!Number.isInteger(now) || now < 0) {
             throw new pulumi.ResourceError(
@@ -241,6 +315,17 @@ export class PortworxAuth extends pulumi.ComponentResource {
                 child(),
             );
         });
+        if (objects.adminTokenSecret) {
+            new k8s.core.v1.SecretPatch(
+                `${name}-px-admin-token`,
+                {
+                    metadata: objects.adminTokenSecret.metadata,
+                    type: "Opaque",
+                    data: { [TOKEN_SECRET_KEY]: base64(this.tokens.apply((m) => m.admin)) },
+                },
+                child(),
+            );
+        }
 
         if (objects.publicKeys) {
             const pems: Record<string, pulumi.Input<string> | undefined> = {

@@ -1,6 +1,6 @@
 // Checks on the live StorageCluster before anything is written. Pure.
 import type { Settings } from "./args";
-import { KEYS_REVISION_ENV, type EnvVar, type Volume } from "./env";
+import { KEYS_REVISION_ENV, SYSTEM_SECRET, type EnvVar, type Volume } from "./env";
 
 /** The parts of a live StorageCluster this project reads. */
 export interface LiveStorageCluster {
@@ -11,6 +11,7 @@ export interface LiveStorageCluster {
         env?: EnvVar[];
         volumes?: Volume[];
         stork?: { enabled?: boolean; env?: EnvVar[]; [k: string]: unknown };
+        autopilot?: { enabled?: boolean; env?: EnvVar[]; [k: string]: unknown };
         security?: { enabled?: boolean; [k: string]: unknown };
         nodes?: { selector?: unknown; env?: EnvVar[]; [k: string]: unknown }[];
         [k: string]: unknown;
@@ -50,17 +51,27 @@ export function hasForeignAuth(s: Settings, live: LiveStorageCluster): string | 
     const env = live.spec?.env ?? [];
     const marker = env.some((e) => e?.name === KEYS_REVISION_ENV);
     const keys = env.filter((e) => KEY_ENV.includes(e?.name));
-    const elsewhere = keys.filter((e) => e.valueFrom?.secretKeyRef?.name !== s.secretName).map((e) => e.name);
+    const ours = [s.secretName, SYSTEM_SECRET];
+    const elsewhere = keys.filter((e) => !ours.includes(e.valueFrom?.secretKeyRef?.name as string)).map((e) => e.name);
     if (elsewhere.length) return `spec.env sets ${elsewhere.join(", ")} from another Secret or a literal`;
     if (keys.length && !marker) {
         return `spec.env sets ${keys.map((e) => e.name).join(", ")} without this project's marker`;
     }
     const security = live.spec?.security as
         { enabled?: boolean; auth?: { selfSigned?: { sharedSecret?: string } } } | undefined;
-    if (security?.enabled === true && (security.auth?.selfSigned?.sharedSecret !== s.secretName || !marker)) {
+    if (operatorAuthOn(live) && (security?.auth?.selfSigned?.sharedSecret !== s.secretName || !marker)) {
         return "spec.security.enabled is true, set up by someone else";
     }
     return undefined;
+}
+
+/**
+ * Whether the operator runs authorization: `spec.security.enabled`, unless the newer CRD's
+ * `spec.security.auth.enabled` says otherwise (a TLS-only cluster; facts §2.1).
+ */
+export function operatorAuthOn(live: LiveStorageCluster | undefined | null): boolean {
+    const security = live?.spec?.security as { enabled?: boolean; auth?: { enabled?: boolean } } | undefined;
+    return security?.enabled === true && security.auth?.enabled !== false;
 }
 
 /** The parts of a live Stork Deployment (deployment mode) this project reads. */

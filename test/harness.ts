@@ -10,6 +10,8 @@ import * as YAML from "yaml";
 const { leakedPromises } = require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): [Set<unknown>, string] };
 
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+/** How the mock engine passes a value unknown during a preview. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export interface Recorded {
     type: string;
@@ -62,6 +64,48 @@ export function unwrapSecrets(v: unknown): unknown {
     return v;
 }
 
+/** The Secrets a simulated cluster holds, by the live StorageCluster object that stands for it. */
+const clusterSecrets = new WeakMap<object, Record<string, Record<string, unknown>>>();
+
+type SpecLike = { env?: unknown[]; stork?: object; autopilot?: object; volumes?: unknown[]; security?: object };
+
+/**
+ * The cluster after the API server applied a run: the live StorageCluster with the run's patch
+ * (atomic lists replaced whole) and every Secret the run wrote, which the next run can read.
+ */
+export function clusterAfter(
+    recorded: Recorded[],
+    base: Record<string, unknown> = sampleLive(),
+): Record<string, unknown> {
+    const live = structuredClone(base) as { spec: Record<string, unknown> };
+    const patch = recorded.find((r) => r.type.endsWith(":StorageClusterPatch"));
+    const sp = (patch ? unwrapSecrets(patch.inputs.spec) : {}) as SpecLike;
+    live.spec = {
+        ...live.spec,
+        ...(sp.env ? { env: sp.env } : {}),
+        ...(sp.volumes ? { volumes: sp.volumes } : {}),
+        ...(sp.security ? { security: sp.security } : {}),
+        stork: { ...(live.spec.stork as object), ...(sp.stork ?? {}) },
+        ...(sp.autopilot ? { autopilot: { ...(live.spec.autopilot as object), ...sp.autopilot } } : {}),
+    };
+    const secrets = { ...(clusterSecrets.get(base) ?? {}) };
+    for (const r of recorded.filter((x) => x.type === "kubernetes:core/v1:SecretPatch")) {
+        const metadata = r.inputs.metadata as { name: string; namespace: string };
+        const id = `${metadata.namespace}/${metadata.name}`;
+        // Server-side apply: the keys this field manager wrote replace its earlier ones.
+        // A preview's new keys are unknown: the simulated cluster holds a stand-in for them.
+        const data = Object.fromEntries(
+            Object.entries((unwrapSecrets(r.inputs.data) ?? {}) as Record<string, unknown>).map(([k, v]) => [
+                k,
+                typeof v === "string" && v !== UNKNOWN ? v : Buffer.from(`unknown in preview: ${k}`).toString("base64"),
+            ]),
+        );
+        secrets[id] = { apiVersion: "v1", kind: "Secret", metadata, data };
+    }
+    clusterSecrets.set(live, secrets);
+    return live;
+}
+
 /** Filled by the monitor wrapper installed in {@link setupMocks}. */
 export const recordedOptions = new Map<string, RecordedOptions>();
 /** The outputs each read asks the engine to keep secret, by resource name. */
@@ -72,6 +116,7 @@ export async function setupMocks(opts: MockOptions): Promise<Recorded[]> {
     recordedOptions.clear();
     readSecretOutputs.clear();
     const seed = opts.seed ?? "seed";
+    opts = { ...opts, reads: { ...(opts.live ? clusterSecrets.get(opts.live) : {}), ...opts.reads } };
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
@@ -83,6 +128,10 @@ export async function setupMocks(opts: MockOptions): Promise<Recorded[]> {
                 });
                 if (args.id !== undefined && args.id !== "" && opts.reads?.[args.id]) {
                     return { id: args.id, state: opts.reads[args.id] };
+                }
+                if (args.type === "kubernetes:core/v1:Secret" && args.id) {
+                    // As the API server does: a read of a Secret that is not there fails.
+                    throw new Error(`resource '${args.id}' does not exist`);
                 }
                 if (args.type === "kubernetes:apps/v1:Deployment" && args.id) {
                     // Stork as the operator renders it, under the name and namespace asked for.
@@ -227,4 +276,37 @@ export function find(recorded: Recorded[], typeSuffix: string, name?: string): R
         );
     }
     return r;
+}
+
+/**
+ * The value a `secretKeyRef` resolves to through the Secrets a run registered (as the kubelet
+ * would read it), or undefined when no registered Secret has that key.
+ */
+export function resolveRef(
+    recorded: Recorded[],
+    namespace: string,
+    ref: { name: string; key: string } | undefined,
+): string | undefined {
+    if (!ref) return undefined;
+    const secret = recorded.find((r) => {
+        const md = r.inputs.metadata as { name?: string; namespace?: string } | undefined;
+        return r.type === "kubernetes:core/v1:SecretPatch" && md?.name === ref.name && md.namespace === namespace;
+    });
+    const b64 = (unwrapSecrets(secret?.inputs.data) as Record<string, string> | undefined)?.[ref.key];
+    return b64 === undefined ? undefined : Buffer.from(b64, "base64").toString("utf8");
+}
+
+/** The value env var `name` of `env` resolves to through the registered Secrets. */
+export function resolveEnv(
+    recorded: Recorded[],
+    namespace: string,
+    env: { name: string; valueFrom?: unknown }[],
+    name: string,
+): string | undefined {
+    const e = env.find((x) => x.name === name);
+    return resolveRef(
+        recorded,
+        namespace,
+        (e?.valueFrom as { secretKeyRef?: { name: string; key: string } })?.secretKeyRef,
+    );
 }

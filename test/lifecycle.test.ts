@@ -6,7 +6,7 @@ import { describe, test } from "node:test";
 import { PortworxAuth, type PortworxAuthArgs } from "../components";
 import { resolveSettings } from "../components/args";
 import { buildPlan } from "../components/plan";
-import { find, recordedOptions, runScenario, sampleLive, unwrapSecrets, type Recorded } from "./harness";
+import { clusterAfter, find, recordedOptions, runScenario, sampleLive, unwrapSecrets, type Recorded } from "./harness";
 
 const BASE: PortworxAuthArgs = {
     namespace: "portworx",
@@ -25,50 +25,63 @@ const secretData = (r: Recorded[], name = "px-keys") =>
     unwrapSecrets(find(r, ":SecretPatch", name).inputs.data) as Record<string, string>;
 const marker = (env: Env[] | undefined) => env?.find((e) => e.name === "PX_AUTH_KEYS_REVISION")?.value;
 
-/** The live StorageCluster after the server applied a run's patch. */
-function applied(r: Recorded[], base = sampleLive()): Record<string, unknown> {
-    const live = structuredClone(base) as { spec: Record<string, unknown> };
-    const sp = spec(r);
-    live.spec = {
-        ...live.spec,
-        ...(sp.env ? { env: sp.env } : {}),
-        ...(sp.volumes ? { volumes: sp.volumes } : {}),
-        ...(sp.security ? { security: sp.security } : {}),
-        stork: { ...(live.spec.stork as object), ...(sp.stork ?? {}) },
-    };
-    return live;
-}
+/** The live StorageCluster after the server applied a run's patch, with the Secrets it wrote. */
+const applied = (r: Recorded[], base = sampleLive()) => clusterAfter(r, base);
 
 describe("rotation", () => {
+    const ROLES = {
+        systemKey: { env: "PORTWORX_AUTH_SYSTEM_KEY", secret: "px-system-keys", base: "system-secret" },
+        storkKey: { env: "PORTWORX_AUTH_SYSTEM_APPS_KEY", secret: "px-system-keys", base: "apps-secret" },
+        sharedSecret: { env: "PORTWORX_AUTH_JWT_SHAREDSECRET", secret: "px-keys", base: "shared-secret" },
+    } as const;
+    const refKey = (env: Env[] | undefined, name: string) =>
+        (env?.find((e) => e.name === name)?.valueFrom as { secretKeyRef: { key: string } } | undefined)?.secretKeyRef
+            .key;
     for (const key of ["systemKey", "storkKey", "sharedSecret"] as const) {
-        test(`rotating ${key} alone changes only that key, and the markers Portworx and Stork read`, async () => {
+        test(`rotating ${key} writes a new data key, keeps the old one readable through the roll, then drops it`, async () => {
+            const role = ROLES[key];
             const first = await run(BASE, sampleLive());
             const live = applied(first.recorded);
             const second = await run({ ...BASE, rotation: { [key]: "2" } }, live);
             assert.deepEqual(second.rejections, []);
-            const [a, b] = [secretData(first.recorded), secretData(second.recorded)];
-            const entry = { systemKey: "system-secret", storkKey: "stork-secret", sharedSecret: "shared-secret" }[key];
-            for (const k of Object.keys(a)) {
-                if (k === entry) assert.notEqual(b[k], a[k], `${k} must change`);
-                else assert.equal(b[k], a[k], `${k} must not change`);
-            }
             const [s1, s2] = [spec(first.recorded), spec(second.recorded)];
+            // The env now reads the new data key: that pod spec change is what rolls the pods.
+            assert.equal(refKey(s1.env, role.env), `${role.base}.1`);
+            assert.equal(refKey(s2.env, role.env), `${role.base}.2`);
+            const [a, b] = [secretData(first.recorded, role.secret), secretData(second.recorded, role.secret)];
+            assert.equal(b[`${role.base}.1`], a[`${role.base}.1`], "the old key stays readable, unchanged");
+            assert.ok(b[`${role.base}.2`] && b[`${role.base}.2`] !== a[`${role.base}.1`], "a new key");
+            assert.equal(b[role.base], a[role.base], "the alias names the key the pods run with until the roll");
+            for (const other of Object.values(ROLES).filter((r) => r !== role)) {
+                const [x, y] = [secretData(first.recorded, other.secret), secretData(second.recorded, other.secret)];
+                assert.equal(y[`${other.base}.1`], x[`${other.base}.1`], `${other.base} must not change`);
+                assert.equal(refKey(s2.env, other.env), `${other.base}.1`);
+            }
             assert.notEqual(marker(s2.env), marker(s1.env), "Portworx's marker changes, so its pods roll");
             assert.equal(
                 marker(s2.stork?.env) !== marker(s1.stork?.env),
                 key === "storkKey",
                 "Stork's marker changes with its own key only",
             );
-            // Apart from the marker, nothing a pod reads changes.
-            const strip = (env: Env[] | undefined) => env?.filter((e) => e.name !== "PX_AUTH_KEYS_REVISION");
-            assert.deepEqual(strip(s2.env), strip(s1.env));
-            assert.deepEqual(strip(s2.stork?.env), strip(s1.stork?.env));
-            // The new key is in the Secret before the patch that rolls the pods.
-            assert.ok(recordedOptions.get("px-storagecluster")?.dependsOn.includes("px-keys"));
+            assert.ok(recordedOptions.get("px-storagecluster")?.dependsOn.includes(role.secret));
             const plan = buildPlan(resolveSettings({ ...BASE, rotation: { [key]: "2" } }), live);
             assert.equal(plan.notes.length, 1);
             assert.match(plan.notes[0], /^Rotation: /);
             if (key === "systemKey") assert.match(plan.notes[0], /reject each other's node-to-node tokens/);
+            assert.equal(plan.keys.keys.filter((k) => k.origin === "rotated").length, 1);
+
+            // A third run with the same rotation and a lost state keeps the rotated key, and, the
+            // cluster having settled, drops the old one that nothing refers to any more.
+            const third = await runScenario(
+                { preview: false, live: applied(second.recorded, live), seed: "another state" },
+                () => new PortworxAuth("px", { ...BASE, rotation: { [key]: "2" } }),
+            );
+            assert.deepEqual(third.rejections, []);
+            const c = secretData(third.recorded, role.secret);
+            assert.equal(c[`${role.base}.2`], b[`${role.base}.2`], "the rotated key is kept");
+            assert.equal(c[role.base], b[`${role.base}.2`], "the alias moves to the new key");
+            assert.equal(c[`${role.base}.1`], undefined, "the old key is gone once nothing refers to it");
+            assert.deepEqual(spec(third.recorded).env, s2.env);
         });
     }
 
@@ -107,7 +120,7 @@ describe("turning authorization off and on", () => {
         assert.deepEqual(s.stork?.env, original.spec.stork?.env);
         assert.deepEqual(s.volumes, original.spec.volumes);
         assert.ok(
-            off.recorded.some((r) => r.name === "px-keys"),
+            off.recorded.some((r) => r.name === "px-system-keys"),
             "the key Secret is kept",
         );
         const plan = buildPlan(resolveSettings({ ...args, enabled: false }), live);

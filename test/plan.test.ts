@@ -152,7 +152,14 @@ describe("one source of truth", () => {
             const patch = unwrapSecrets(find(recorded, ":StorageClusterPatch").inputs) as Record<string, unknown>;
             assert.deepEqual(patch.spec, plan.storageClusterPatch.spec);
             assert.deepEqual(patch.metadata, plan.storageClusterPatch.metadata);
-            assert.deepEqual(find(recorded, ":SecretPatch").inputs.metadata, plan.secret.metadata);
+            for (const m of plan.keySecrets) {
+                const r = recorded.find(
+                    (x) =>
+                        x.type.endsWith(":SecretPatch") &&
+                        (x.inputs.metadata as { name: string }).name === m.metadata.name,
+                );
+                assert.deepEqual(r?.inputs.metadata, m.metadata, m.metadata.name);
+            }
         });
     }
 

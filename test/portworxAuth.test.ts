@@ -6,7 +6,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as jose from "jose";
 import { PortworxAuth, type PortworxAuthArgs } from "../components";
 import {
+    clusterAfter,
     find,
+    resolveEnv,
+    resolveRef,
     runScenario,
     sampleLive,
     SECRET_SIG,
@@ -80,15 +83,21 @@ for (const preview of [false, true]) {
                     "random:index/randomBytes:RandomBytes px-stork-key",
                     "random:index/randomBytes:RandomBytes px-shared-secret",
                     "kubernetes:core/v1:SecretPatch px-keys",
+                    "kubernetes:core/v1:SecretPatch px-system-keys",
                     "kubernetes:core/v1:SecretPatch px-token-admin",
+                    "kubernetes:core/v1:SecretPatch px-px-admin-token",
                     "kubernetes:core.libopenstorage.org/v1:StorageClusterPatch px-storagecluster",
                 ].sort(),
             );
             for (const r of recorded.slice(1)) assert.match(r.name, /^px-/);
             assert.equal(find(recorded, ":StorageCluster").id, "portworx/px-cluster");
-            const secret = find(recorded, ":SecretPatch").inputs as { metadata: Record<string, unknown> };
+            const secret = find(recorded, ":SecretPatch", "px-keys").inputs as { metadata: Record<string, unknown> };
             assert.equal(secret.metadata.namespace, "portworx");
             assert.equal(secret.metadata.name, "pxkeys");
+            const system = find(recorded, ":SecretPatch", "px-system-keys").inputs as {
+                metadata: Record<string, unknown>;
+            };
+            assert.equal(system.metadata.name, "px-system-secrets");
             const patch = find(recorded, ":StorageClusterPatch").inputs as Record<string, never>;
             assert.equal(patch.apiVersion, "core.libopenstorage.org/v1");
             assert.equal(patch.kind, "StorageCluster");
@@ -127,6 +136,7 @@ for (const preview of [false, true]) {
                 spec.env?.slice(5).map((e) => e.name),
                 [
                     "PORTWORX_AUTH_SYSTEM_KEY",
+                    "PORTWORX_AUTH_SYSTEM_APPS_KEY",
                     "PORTWORX_AUTH_STORK_KEY",
                     "PORTWORX_AUTH_JWT_ISSUER",
                     "PORTWORX_AUTH_JWT_SHAREDSECRET",
@@ -142,11 +152,7 @@ for (const preview of [false, true]) {
 
         test("a second run against the first run's result registers byte-identical inputs", async () => {
             const first = await run(BASE, { preview });
-            const spec = patchSpec(first.recorded);
-            const second = await run(BASE, {
-                preview,
-                live: liveWith({ ...spec, stork: { enabled: true, ...spec.stork } }),
-            });
+            const second = await run(BASE, { preview, live: clusterAfter(first.recorded) });
             assert.deepEqual(second.rejections, []);
             const strip = (rs: Recorded[]) => rs.filter((r) => r.id === undefined).map((r) => JSON.stringify(r));
             assert.deepEqual(strip(second.recorded), strip(first.recorded));
@@ -199,7 +205,11 @@ for (const preview of [false, true]) {
             assert.equal(await value((component as PortworxAuth).sharedSecret), "s".repeat(40));
             if (!preview) {
                 // In a preview the Secret's data is unknown as a whole: its generated keys are.
-                const data = unwrapSecrets(find(recorded, ":SecretPatch").inputs.data) as Record<string, string>;
+                const data = unwrapSecrets(find(recorded, ":SecretPatch", "px-keys").inputs.data) as Record<
+                    string,
+                    string
+                >;
+                assert.equal(Buffer.from(data["shared-secret.1"], "base64").toString(), "s".repeat(40));
                 assert.equal(Buffer.from(data["shared-secret"], "base64").toString(), "s".repeat(40));
             }
         });
@@ -208,12 +218,13 @@ for (const preview of [false, true]) {
             await run({ ...BASE, selfSigned: { ...BASE.selfSigned, rsaPublicKey: RSA_PUBLIC } } as PortworxAuthArgs, {
                 preview,
             });
-            for (const n of ["px-keys", "px-public-keys", "px-storagecluster"]) {
+            assert.ok(!recordedOptions.has("px-keys"), "public keys only: no shared secret, no Secret for it");
+            for (const n of ["px-system-keys", "px-public-keys", "px-storagecluster"]) {
                 assert.equal(recordedOptions.get(n)?.retainOnDelete, true, n);
             }
             const patchDeps = recordedOptions.get("px-storagecluster")?.dependsOn ?? [];
-            for (const n of ["px-live", "px-keys", "px-public-keys"]) assert.ok(patchDeps.includes(n), n);
-            for (const n of ["px-system-key", "px-keys"]) {
+            for (const n of ["px-live", "px-system-keys", "px-public-keys"]) assert.ok(patchDeps.includes(n), n);
+            for (const n of ["px-system-key", "px-system-keys"]) {
                 assert.ok(recordedOptions.get(n)?.dependsOn.includes("px-live"), `${n} waits for the preflight`);
             }
         });
@@ -237,18 +248,16 @@ describe("Stork reads the very key Portworx checks its tokens with", () => {
             const { recorded, rejections, component } = await run(args, { preview: false, live });
             assert.deepEqual(rejections, []);
             const pxEnv = patchSpec(recorded).env ?? [];
-            const pxName = pairing === "apps" ? "PORTWORX_AUTH_SYSTEM_APPS_KEY" : "PORTWORX_AUTH_STORK_KEY";
-            const other = pairing === "apps" ? "PORTWORX_AUTH_STORK_KEY" : "PORTWORX_AUTH_SYSTEM_APPS_KEY";
-            const pxRef = pxEnv.find((e) => e.name === pxName)?.valueFrom?.secretKeyRef;
-            assert.deepEqual(pxRef, { name: "pxkeys", key: "stork-secret" });
-            assert.ok(!pxEnv.some((e) => e.name === other));
             const storkKey = await value((component as PortworxAuth).storkKey);
-            const secretValue = (r: Recorded) =>
-                Buffer.from(
-                    (unwrapSecrets(r.inputs.data) as Record<string, string>)["stork-secret"],
-                    "base64",
-                ).toString();
-            assert.equal(secretValue(find(recorded, ":SecretPatch", "px-keys")), storkKey);
+            // Portworx checks the operator's and Autopilot's tokens with the apps key, and Stork's
+            // with the Stork key in the stork pairing: one value, read through the registered Secrets.
+            const names = [
+                "PORTWORX_AUTH_SYSTEM_APPS_KEY",
+                ...(pairing === "stork" ? ["PORTWORX_AUTH_STORK_KEY"] : []),
+            ];
+            for (const n of names) assert.equal(resolveEnv(recorded, "portworx", pxEnv, n), storkKey, n);
+            if (pairing === "apps") assert.ok(!pxEnv.some((e) => e.name === "PORTWORX_AUTH_STORK_KEY"));
+            assert.equal(resolveRef(recorded, "portworx", { name: "px-system-secrets", key: "apps-secret" }), storkKey);
 
             let storkEnv: Env[] | undefined;
             if (mode === "operator") storkEnv = patchSpec(recorded).stork?.env;
@@ -267,14 +276,12 @@ describe("Stork reads the very key Portworx checks its tokens with", () => {
                 assert.ok(!(patchSpec(recorded).stork?.env ?? []).some((e) => e.name === "PX_SHARED_SECRET"));
                 return;
             }
-            const storkRef = storkEnv?.find((e) => e.name === "PX_SHARED_SECRET")?.valueFrom?.secretKeyRef;
-            assert.deepEqual(storkRef, { name: "pxkeys", key: "stork-secret" });
+            assert.equal(resolveEnv(recorded, storkNs ?? "portworx", storkEnv ?? [], "PX_SHARED_SECRET"), storkKey);
             const issuer = storkEnv?.find((e) => e.name === "PX_JWT_ISSUER")?.value;
             assert.equal(issuer, pairing === "apps" ? "apps.portworx.io" : "stork.openstorage.io");
             if (storkNs) {
                 const copy = find(recorded, ":SecretPatch", "px-stork-keys");
                 assert.equal((copy.inputs.metadata as { namespace: string }).namespace, storkNs);
-                assert.equal(secretValue(copy), storkKey);
             }
         });
     }
@@ -499,11 +506,7 @@ describe("trust models: what the component configures verifies the right tokens,
     test("dropping a model removes exactly its entries and volume, and nothing else", async () => {
         const first = await run(full, { preview: false });
         const applied = patchSpec(first.recorded);
-        const live = liveWith({
-            env: applied.env,
-            volumes: applied.volumes,
-            stork: { enabled: true, ...applied.stork },
-        });
+        const live = clusterAfter(first.recorded);
         const { recorded } = await run(
             { ...full, selfSigned: { issuer: "px.example.com", sharedSecret: pulumi.secret(shared) }, oidc: undefined },
             { preview: false, live },

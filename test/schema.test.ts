@@ -478,9 +478,12 @@ function expectedManifests(s: Settings): string[] {
     const operator = s.securityMode === "operator";
     const deployment = s.stork.mode === "deployment" && !operator;
     return [
-        "secret",
-        ...(operator ? ["systemSecret"] : []),
-        ...(deployment && s.stork.namespace !== s.namespace ? ["storkSecret"] : []),
+        ...(s.selfSigned && s.selfSigned.sharedSecret !== "none" ? ["keySecrets[0]"] : []),
+        `keySecrets[${s.selfSigned && s.selfSigned.sharedSecret !== "none" ? 1 : 0}]`,
+        ...(deployment && s.stork.namespace !== s.namespace
+            ? [`keySecrets[${s.selfSigned && s.selfSigned.sharedSecret !== "none" ? 2 : 1}]`]
+            : []),
+        ...(!operator && s.tokens.some((t) => t.name === "admin") ? ["adminTokenSecret"] : []),
         ...(s.selfSigned?.rsaPublicKey || s.selfSigned?.ecdsaPublicKey ? ["publicKeys"] : []),
         "storageClusterPatch",
         ...(deployment ? ["storkPatch"] : []),
@@ -563,8 +566,8 @@ describe("every manifest of the plan validates (env security mode)", () => {
 
     test("the plan's own Secret, before its placeholders are replaced, is rejected (the check is live)", () => {
         const plan = buildPlan(resolveSettings({ ...BASE, selfSigned: { issuer: ISSUER } }), liveStorageCluster(false));
-        assertErrorAt(validateCore(plan.secret), 'data["system-secret"]', /format "byte"/);
-        assert.deepEqual(validateCore(fillSecretPlaceholders(plan.secret, REDACTED)), []);
+        assertErrorAt(validateCore(plan.keySecrets[1]), 'data["system-secret.1"]', /format "byte"/);
+        assert.deepEqual(validateCore(fillSecretPlaceholders(plan.keySecrets[1], REDACTED)), []);
     });
 });
 
@@ -620,7 +623,8 @@ describe("the component's registered inputs validate", () => {
                 live: sampleLive(),
                 counts: {
                     "kubernetes:core.libopenstorage.org/v1:StorageClusterPatch": 1,
-                    "kubernetes:core/v1:SecretPatch": 2, // the keys and the admin token
+                    // the shared secret's, px-system-secrets, px-token-admin and px-admin-token
+                    "kubernetes:core/v1:SecretPatch": 4,
                     "kubernetes:core/v1:ConfigMapPatch": 0,
                     "kubernetes:apps/v1:DeploymentPatch": 0,
                 },
@@ -638,7 +642,8 @@ describe("the component's registered inputs validate", () => {
                 live: liveStorageCluster(true),
                 counts: {
                     "kubernetes:core.libopenstorage.org/v1:StorageClusterPatch": 1,
-                    "kubernetes:core/v1:SecretPatch": 2, // the keys and their copy for Stork; no signing key, no token
+                    // px-system-secrets and the apps key's copy for Stork; no signing key, no token
+                    "kubernetes:core/v1:SecretPatch": 2,
                     "kubernetes:core/v1:ConfigMapPatch": 1,
                     "kubernetes:apps/v1:DeploymentPatch": 1,
                 },
