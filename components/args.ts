@@ -5,6 +5,7 @@ import * as crypto from "node:crypto";
 import * as jose from "jose";
 import type * as pulumi from "@pulumi/pulumi";
 import { STORK_ISSUERS } from "./env";
+import { findCollision } from "./writes";
 import {
     checkRenewBeforeShare,
     DEFAULT_RENEW_BEFORE_SHARE,
@@ -637,12 +638,11 @@ export function resolveSettings(args: PortworxAuthArgs): Settings {
                   usernameClaim,
                   namespace,
                   adminToken: args.adminToken ?? securityMode === "env",
-                  keySecretName: secretName,
                   renewBeforeShare: tokenRenewBefore,
               })
             : [];
 
-    return {
+    const settings: Settings = {
         namespace,
         storageClusterName,
         secretName,
@@ -663,6 +663,9 @@ export function resolveSettings(args: PortworxAuthArgs): Settings {
         tokens,
         tokenRenewBefore,
     };
+    const collision = findCollision(settings);
+    if (collision) throw new ConfigError(collision.field, collision.problem, collision.fix);
+    return settings;
 }
 
 /** Checks a supplied shared secret once its value is known. Never echoes it. */

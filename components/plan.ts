@@ -32,12 +32,11 @@ import {
     type LiveStorageCluster,
 } from "./preflight";
 import { TOKEN_SECRET_KEY } from "./tokens";
+import { ADMIN_TOKEN_SECRET } from "./writes";
 
 export const STORAGE_CLUSTER_API_VERSION = "core.libopenstorage.org/v1";
 /** Keeps the key Secrets out of Stork and PX-Backup backups, as the operator does. */
 export const SKIP_BACKUP_ANNOTATION = "stork.libopenstorage.org/skip-resource";
-/** The Secret storkctl and `kubectl px` read an admin token from (stork `pkg/storkctl/clusterpair.go`). */
-export const ADMIN_TOKEN_SECRET = "px-admin-token";
 /** Stands in for a secret value in every rendered manifest. */
 export const REDACTED = "(secret)";
 

@@ -37,8 +37,6 @@ export const MIN_TOKEN_LIFETIME_SECONDS = 3600;
 export const MAX_TOKEN_LIFETIME_SECONDS = 100 * 365 * 86400;
 /** The Secret key Portworx tooling and Stork read a token from. */
 export const TOKEN_SECRET_KEY = "auth-token";
-/** Secrets the operator owns and re-mints in security mode; never ours. */
-export const OPERATOR_TOKEN_SECRETS: readonly string[] = ["px-admin-token", "px-user-token"];
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, y: 365 * 86400 };
 
 /**
@@ -91,6 +89,8 @@ export interface ResolvedToken {
     lifetimeSeconds: number;
     secretName: string;
     namespace: string;
+    /** The argument that names its Secret, for messages: `tokens[1].secretName`, `tokens[1].name`, `adminToken`. */
+    field: string;
 }
 
 /** What {@link resolveTokens} needs from the component's settings. */
@@ -102,8 +102,6 @@ export interface TokenContext {
     namespace: string;
     /** Add an admin token (`system.admin`, groups `*`) unless one is named `admin`. */
     adminToken: boolean;
-    /** The key Secret's name, which no token Secret in `namespace` may take. */
-    keySecretName?: string;
     /** Default {@link DEFAULT_RENEW_BEFORE_SHARE}; checked against each lifetime. */
     renewBeforeShare?: number;
 }
@@ -167,7 +165,6 @@ export function resolveTokens(tokens: unknown, ctx: TokenContext): ResolvedToken
     if (offset) given.unshift({ name: "admin", roles: ["system.admin"], groups: ["*"] });
 
     const names = new Set<string>();
-    const secrets = new Set<string>();
     return given.map((raw, idx) => {
         // Errors name the user's index, not the index after the admin token was added.
         const at = offset && idx === 0 ? "adminToken" : `tokens[${idx - offset}]`;
@@ -206,26 +203,6 @@ export function resolveTokens(tokens: unknown, ctx: TokenContext): ResolvedToken
 
         const namespace = label(`${at}.namespace`, raw.namespace ?? ctx.namespace);
         const secretName = subdomain(`${at}.secretName`, raw.secretName ?? `px-token-${name}`);
-        if (OPERATOR_TOKEN_SECRETS.includes(secretName)) {
-            throw new ConfigError(
-                `${at}.secretName`,
-                `"${secretName}" is a Secret the Portworx operator owns and re-mints`,
-                "choose another name, or leave it unset for px-token-<name>",
-            );
-        }
-        if (namespace === ctx.namespace && secretName === ctx.keySecretName) {
-            throw new ConfigError(
-                `${at}.secretName`,
-                "is the name of the key Secret",
-                "choose another name, or leave it unset for px-token-<name>",
-            );
-        }
-        const where = `${namespace}/${secretName}`;
-        if (secrets.has(where)) {
-            throw new ConfigError(`${at}.secretName`, `${where} is used by another token`, "give each its own Secret");
-        }
-        secrets.add(where);
-
         const t: ResolvedToken = {
             name,
             roles,
@@ -236,6 +213,7 @@ export function resolveTokens(tokens: unknown, ctx: TokenContext): ResolvedToken
             lifetimeSeconds,
             secretName,
             namespace,
+            field: raw.secretName !== undefined ? `${at}.secretName` : at === "adminToken" ? at : `${at}.name`,
         };
         const username = tokenUsername(t, ctx.usernameClaim);
         if (username === "") {

@@ -261,6 +261,18 @@ export async function runScenario(opts: MockOptions, program: () => unknown): Pr
         process.off("unhandledRejection", onRejection);
         for (const l of saved) process.on("unhandledRejection", l);
     }
+    // One registry of writes: no two registered objects may be the same (kind, namespace, name).
+    const written = new Map<string, string>();
+    for (const r of recorded.filter((x) => x.id === undefined && x.inputs.metadata)) {
+        const md = r.inputs.metadata as { name?: string; namespace?: string };
+        const kind = r.type
+            .split(":")
+            .pop()
+            ?.replace(/Patch$/, "");
+        const id = `${kind} ${md.namespace}/${md.name}`;
+        if (written.has(id)) throw new Error(`${r.name} and ${written.get(id)} both write ${id}`);
+        written.set(id, r.name);
+    }
     // As the Pulumi host does for a failed program, an expected failure's pending promises are
     // not leaks; a successful program must leave none.
     const [leaked] = leakedPromises();

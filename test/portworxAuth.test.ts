@@ -113,10 +113,13 @@ for (const preview of [false, true]) {
             }
         });
 
-        test("two components in one stack do not collide", async () => {
-            const { recorded, rejections } = await runScenario({ preview, live: sampleLive() }, () => {
+        test("two components in one stack, one per cluster, do not collide", async () => {
+            const other = sampleLive() as { metadata: Record<string, unknown> };
+            other.metadata = { ...other.metadata, namespace: "px-b" };
+            const reads = { "px-b/px-cluster": other };
+            const { recorded, rejections } = await runScenario({ preview, live: sampleLive(), reads }, () => {
                 new PortworxAuth("a", BASE);
-                new PortworxAuth("b", BASE);
+                new PortworxAuth("b", { ...BASE, namespace: "px-b" });
             });
             assert.deepEqual(rejections, []);
             const names = recorded.map((r) => `${r.type}/${r.name}`);

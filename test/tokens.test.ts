@@ -179,6 +179,7 @@ describe("resolveTokens", () => {
             lifetimeSeconds: 31536000,
             secretName: "px-token-admin",
             namespace: "portworx",
+            field: "adminToken",
         });
         assert.deepEqual(ci, {
             name: "ci",
@@ -189,6 +190,7 @@ describe("resolveTokens", () => {
             lifetimeSeconds: 31536000,
             secretName: "px-token-ci",
             namespace: "portworx",
+            field: "tokens[0].name",
         });
     });
 
@@ -252,30 +254,14 @@ describe("resolveTokens", () => {
         ["email empty", [{ ...ok, email: "" }], "tokens[0].email"],
         ["subject padded", [{ ...ok, subject: " ci" }], "tokens[0].subject"],
         ["secretName invalid", [{ ...ok, secretName: "Tokens/CI" }], "tokens[0].secretName"],
-        ["secretName the operator's", [{ ...ok, secretName: "px-admin-token" }], "tokens[0].secretName"],
-        ["secretName the key Secret", [{ ...ok, secretName: "pxkeys" }], "tokens[0].secretName"],
-        [
-            "two tokens, one Secret",
-            [ok, { name: "b", roles: ["r"], secretName: "px-token-ok" }],
-            "tokens[1].secretName",
-        ],
         ["namespace invalid", [{ ...ok, namespace: "Apps" }], "tokens[0].namespace"],
     ];
     for (const [what, input, field] of cases) {
         test(`${what}: the error names ${field}`, () => {
             // The admin token is on, so indexes must still be the user's.
-            configError(() => resolveTokens(input, { ...CTX, keySecretName: "pxkeys" }), field);
+            configError(() => resolveTokens(input, CTX), field);
         });
     }
-
-    test("the key Secret's name is free in another namespace", () => {
-        const [t] = resolveTokens([{ ...ok, secretName: "pxkeys", namespace: "apps" }], {
-            ...CTX,
-            adminToken: false,
-            keySecretName: "pxkeys",
-        });
-        assert.equal(t.secretName, "pxkeys");
-    });
 
     test("a lifetime too short for the renew share is refused", () => {
         configError(
