@@ -198,8 +198,18 @@ export class PortworxAuth extends pulumi.ComponentResource {
                 }
                 return true;
             });
-        // Every child waits for both checks: a failure registers nothing.
-        const gate: pulumi.Output<pulumi.Resource[]> = pulumi.all([plan, supplied]).apply(() => reads);
+        // Every key the plan reads back from the cluster must be there.
+        const liveKeysPresent = pulumi.all([plan, liveSecrets]).apply(([p, secrets]) => {
+            for (const k of p.keys.keys) if (k.origin === "kept" && k.live) readKey(secrets, k.live, this);
+            for (const ks of p.keys.secrets) {
+                for (const [, src] of ks.data) if ("copy" in src) readKey(secrets, src.copy, this);
+            }
+            return true;
+        });
+        // Every child waits for all three checks: a failure registers nothing.
+        const gate: pulumi.Output<pulumi.Resource[]> = pulumi
+            .all([plan, supplied, pulumi.unsecret(liveKeysPresent)])
+            .apply(() => reads);
         const child = (extra: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
             parent: this,
             dependsOn: gate.apply((g) => [...g, ...extra]),
