@@ -238,7 +238,7 @@ describe("usernameClaim email or name with Stork wired", () => {
                     n,
                     usernameClaim === "email" ? /every Stork call is rejected/ : /one and the same user to Portworx/,
                 );
-                assert.match(renderPlan(plan, "claims"), /Before you apply:\n(.*\n)*  - usernameClaim is /);
+                assert.match(renderPlan(plan, "claims"), /Before you apply:\n(.*\n)* {2}- usernameClaim is /);
             }
         }
     });
