@@ -27,8 +27,9 @@ const DEFAULT_PACE = "one at a time";
  * Reads `spec.updateStrategy` as the operator does: `OnDelete` rolls nothing; `RollingUpdate`
  * (the default) deletes old pods while fewer than `maxUnavailable` (default 1; a whole number,
  * or a percentage of the Portworx nodes rounded up) are unavailable, one internal-KVDB node at a
- * time; `disruption.allow: false` (smart upgrade) restarts together only nodes that share no
- * volume replica. A `maxUnavailable` of 0 or one the operator cannot parse stops the roll.
+ * time (from 24.1); `disruption.allow: false` (smart upgrade, from 24.2) restarts together only
+ * nodes that share no volume replica. A `maxUnavailable` of 0 or one the operator cannot parse
+ * stops the roll.
  */
 export function portworxRollout(live: LiveStorageCluster | undefined | null): Rollout {
     const strategy = live?.spec?.updateStrategy as UpdateStrategy | undefined;
@@ -53,10 +54,10 @@ export function portworxRollout(live: LiveStorageCluster | undefined | null): Ro
     const detail = [
         pace === DEFAULT_PACE ? "" : `${at} is ${JSON.stringify(max)}`,
         pace !== DEFAULT_PACE && (live?.spec?.kvdb as { internal?: boolean } | undefined)?.internal === true
-            ? "never more than one internal-KVDB node at a time"
+            ? "from operator 24.1 on, never more than one internal-KVDB node at a time"
             : "",
         pace !== DEFAULT_PACE && rolling?.disruption?.allow === false
-            ? "with disruption.allow: false, only nodes that share no volume replica restart together, so possibly fewer"
+            ? "with disruption.allow: false (operator 24.2 on), only nodes that share no volume replica restart together, so possibly fewer"
             : "",
     ].filter(Boolean);
     return { auto: true, pace, detail: detail.join("; ") };

@@ -69,7 +69,7 @@ describe("the update strategy", () => {
         assert.match(pace({ rollingUpdate: { maxUnavailable: 2 } }, true), /one internal-KVDB node at a time/);
         assert.match(
             pace({ rollingUpdate: { maxUnavailable: 2, disruption: { allow: false } } }),
-            /disruption\.allow: false, only nodes that share no volume replica restart together/,
+            /disruption\.allow: false \(operator 24\.2 on\), only nodes that share no volume replica restart together/,
         );
         // One at a time stays one at a time, whatever else is set.
         assert.equal(
@@ -144,7 +144,7 @@ describe("the update strategy", () => {
         const plan = buildPlan(resolveSettings(BASE), live);
         assert.match(
             plan.restarts.portworx ?? "",
-            /^every Portworx node restarts, up to 25% of them at a time \(rounded up\) \(the operator rolls pods when spec\.env adds .*; spec\.updateStrategy\.rollingUpdate\.maxUnavailable is "25%"; never more than one internal-KVDB node at a time; with disruption\.allow: false, only nodes that share no volume replica restart together, so possibly fewer\)$/,
+            /^every Portworx node restarts, up to 25% of them at a time \(rounded up\) \(the operator rolls pods when spec\.env adds .*; spec\.updateStrategy\.rollingUpdate\.maxUnavailable is "25%"; from operator 24.1 on, never more than one internal-KVDB node at a time; with disruption\.allow: false \(operator 24\.2 on\), only nodes that share no volume replica restart together, so possibly fewer\)$/,
         );
         assert.match(
             plan.notes.join("\n"),
