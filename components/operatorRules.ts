@@ -101,7 +101,7 @@ export function operatorNotes(
         const consequence =
             s.usernameClaim === "email"
                 ? "Portworx refuses a token whose username claim is empty (openstorage's validateUsername), so if it checks Stork's issuer with this claim, every Stork call is rejected: snapshots, migrations, volume-aware scheduling"
-                : 'every Stork pod, and any other token named "Stork", is then one and the same user to Portworx, owner of everything any of them creates';
+                : 'Every Stork pod, and any other token named "Stork", is then one and the same user to Portworx, owner of everything any of them creates';
         notes.push(
             `usernameClaim is "${s.usernameClaim}" and Stork is wired (storkMode "${s.stork.mode}"): Stork signs its own tokens with an empty email claim and the fixed name "Stork" (its subject is its issuer and pod name). ${consequence}. Fix: usernameClaim: sub (the default) keeps Stork a user of its own; keep "${s.usernameClaim}" only once you have checked Stork's calls on a test cluster.`,
         );
