@@ -21,14 +21,19 @@ import {
 } from "./env";
 import { describeKeys, planKeys, type KeyPlan, type KeySecret, type LiveSecretKeys } from "./keys";
 import { canonicalJson, listChange, mergeByName, type ListChange } from "./merge";
+import { operatorNotes, pacedNotes, portworxRestart } from "./operatorRules";
 import {
+    hasAuthEnabledField,
     hasForeignAuth,
     operatorAuthOn,
     operatorManagesStork,
     preflight,
+    securityAuthOn,
+    securityTlsOn,
     unsettled,
     type Finding,
     type LiveDeployment,
+    type LiveSecurity,
     type LiveStorageCluster,
 } from "./preflight";
 import { TOKEN_SECRET_KEY } from "./tokens";
@@ -249,13 +254,20 @@ function storkDeploymentRestart(s: Settings, stork: LiveDeployment | null | unde
     return sameMultiset(liveEnv, want) ? undefined : `Stork restarts (its Deployment's env ${describe(change)})`;
 }
 
-/** Operator mode: every `spec.security` field set explicitly, or the operator writes its defaults. */
-function securitySpec(s: Settings): Record<string, unknown> | undefined {
+/**
+ * Operator mode: every `spec.security` field set explicitly, or the operator writes its defaults.
+ * `auth.enabled` is written only where the live object shows the CRD has it (released CRDs do
+ * not; without it, `enabled: true` means authorization on). TLS also hangs on `enabled`: turning
+ * authorization off keeps `enabled: true` and writes `auth.enabled: false` while TLS is on. The
+ * patch never names `tls`, so TLS settings stay with whoever set them.
+ */
+function securitySpec(s: Settings, live: LiveSecurity | undefined): Record<string, unknown> | undefined {
     if (s.securityMode !== "operator" || !s.operator || !s.selfSigned) return undefined;
-    if (!s.enabled) return { enabled: false };
+    if (!s.enabled) return securityTlsOn(live) ? { enabled: true, auth: { enabled: false } } : { enabled: false };
     return {
         enabled: true,
         auth: {
+            ...(hasAuthEnabledField(live) ? { enabled: true } : {}),
             guestAccess: s.operator.guestAccess,
             selfSigned: {
                 issuer: s.selfSigned.issuer,
@@ -266,18 +278,20 @@ function securitySpec(s: Settings): Record<string, unknown> | undefined {
     };
 }
 
-type LiveSecurity = { enabled?: boolean; auth?: { selfSigned?: { issuer?: string; sharedSecret?: string } } };
-
-/** Operator rules for spec.security (facts §3.2): on/off, issuer and shared secret name roll pods. */
+/**
+ * Operator rules for spec.security (facts §3.2; `isSecurityBounceRequired`): authorization on or
+ * off, and, while on, the issuer and the shared secret's name roll pods. TLS never changes here.
+ */
 function securityRestart(live: LiveSecurity | undefined, want: Record<string, unknown> | undefined): string {
     if (!want) return "";
     const w = want as LiveSecurity;
+    const [before, after] = [securityAuthOn(live), securityAuthOn(w)];
     const reasons = [
-        (live?.enabled === true) !== (w.enabled === true) ? `spec.security.enabled becomes ${w.enabled === true}` : "",
-        w.enabled && live?.enabled && live.auth?.selfSigned?.issuer !== w.auth?.selfSigned?.issuer
+        before !== after ? `spec.security turns authorization ${after ? "on" : "off"}` : "",
+        before && after && live?.auth?.selfSigned?.issuer !== w.auth?.selfSigned?.issuer
             ? "the self-signed issuer changes"
             : "",
-        w.enabled && live?.enabled && live.auth?.selfSigned?.sharedSecret !== w.auth?.selfSigned?.sharedSecret
+        before && after && live?.auth?.selfSigned?.sharedSecret !== w.auth?.selfSigned?.sharedSecret
             ? "the shared secret's Secret name changes"
             : "",
     ];
@@ -422,7 +436,7 @@ export function buildPlan(
     if (autopilotField) patchSpec.autopilot = { env: autopilotField };
     const volumesField = listField(liveVolumes, volumes);
     if (volumesField) patchSpec.volumes = volumesField;
-    const security = securitySpec(s);
+    const security = securitySpec(s, spec.security as LiveSecurity | undefined);
     if (security) patchSpec.security = security;
 
     const storageClusterPatch: Manifest = {
@@ -447,9 +461,7 @@ export function buildPlan(
         sameMultiset(liveVolumes, volumes) ? "" : `spec.volumes ${describe(changes.volumes)}`,
         securityRestart(spec.security as LiveSecurity | undefined, security),
     ].filter(Boolean);
-    if (pxReasons.length) {
-        restarts.portworx = `every Portworx node restarts, one at a time (the operator rolls pods when ${pxReasons.join(" and ")})`;
-    }
+    if (pxReasons.length) restarts.portworx = portworxRestart(s, live, pxReasons);
     if (s.stork.mode === "operator" && !sameMultiset(liveStorkEnv, storkEnv)) {
         restarts.stork = `Stork restarts (the operator rebuilds its Deployment: spec.stork.env ${describe(changes.storkEnv)})`;
     } else if (storkPatch) {
@@ -476,13 +488,13 @@ export function buildPlan(
         changes,
         restarts,
         notes: [
-            ...notesFor(s, live, env),
-            ...keyNotes(s, keys),
+            ...pacedNotes([...notesFor(s, live, env), ...keyNotes(s, keys)], live),
             ...(secretsInLists.length
                 ? [
                       `${secretsInLists.join(", ")} hold literal values under secret-looking names. This update writes these lists whole, so their patch is kept secret in Pulumi state (previews show it as [secret]) and plans redact those values. Move them into a Secret and refer to them with valueFrom.secretKeyRef.`,
                   ]
                 : []),
+            ...operatorNotes(s, live, restarts.portworx !== undefined),
         ],
         literalSecrets: secretsInLists,
     };

@@ -35,6 +35,43 @@ export function unsettled(s: Settings, live: LiveStorageCluster | undefined | nu
     };
 }
 
+/** `spec.security` as this project reads it. */
+export interface LiveSecurity {
+    enabled?: boolean;
+    auth?: {
+        enabled?: boolean;
+        guestAccess?: string;
+        selfSigned?: { issuer?: string; sharedSecret?: string; tokenLifetime?: string };
+    };
+    tls?: { enabled?: boolean; [k: string]: unknown };
+}
+
+/**
+ * Whether `spec.security` turns authorization on, by the operator's rule (`pxutil.AuthEnabled`):
+ * `security.enabled`, unless `security.auth.enabled` says false. A cluster with `enabled: true`
+ * and `auth.enabled: false` is TLS only.
+ */
+export function securityAuthOn(security: LiveSecurity | undefined | null): boolean {
+    return security?.enabled === true && security.auth?.enabled !== false;
+}
+
+/** Whether `spec.security` turns TLS on (`pxutil.IsTLSEnabledOnCluster`): both `enabled` flags. */
+export function securityTlsOn(security: LiveSecurity | undefined | null): boolean {
+    return security?.enabled === true && security.tls?.enabled === true;
+}
+
+/**
+ * Whether the live object shows that its CRD has `security.auth.enabled`: the field itself, or
+ * `security.tls`, which entered the CRD in the same change (operator master only; released CRDs
+ * have neither, and the API server prunes a field its CRD lacks, so a field seen live exists).
+ */
+export function hasAuthEnabledField(security: LiveSecurity | undefined | null): boolean {
+    return (
+        (security?.auth !== undefined && security.auth !== null && "enabled" in security.auth) ||
+        (security?.tls !== undefined && security.tls !== null)
+    );
+}
+
 const KEY_ENV = [
     "PORTWORX_AUTH_SYSTEM_KEY",
     "PORTWORX_AUTH_STORK_KEY",
@@ -57,21 +94,16 @@ export function hasForeignAuth(s: Settings, live: LiveStorageCluster): string | 
     if (keys.length && !marker) {
         return `spec.env sets ${keys.map((e) => e.name).join(", ")} without this project's marker`;
     }
-    const security = live.spec?.security as
-        { enabled?: boolean; auth?: { selfSigned?: { sharedSecret?: string } } } | undefined;
+    const security = live.spec?.security as LiveSecurity | undefined;
     if (operatorAuthOn(live) && (security?.auth?.selfSigned?.sharedSecret !== s.secretName || !marker)) {
         return "spec.security.enabled is true, set up by someone else";
     }
     return undefined;
 }
 
-/**
- * Whether the operator runs authorization: `spec.security.enabled`, unless the newer CRD's
- * `spec.security.auth.enabled` says otherwise (a TLS-only cluster; facts §2.1).
- */
+/** Whether the operator runs authorization on this StorageCluster (see {@link securityAuthOn}). */
 export function operatorAuthOn(live: LiveStorageCluster | undefined | null): boolean {
-    const security = live?.spec?.security as { enabled?: boolean; auth?: { enabled?: boolean } } | undefined;
-    return security?.enabled === true && security.auth?.enabled !== false;
+    return securityAuthOn(live?.spec?.security as LiveSecurity | undefined);
 }
 
 /** The parts of a live Stork Deployment (deployment mode) this project reads. */
@@ -126,10 +158,12 @@ export function preflight(
             message: `the live object is ${live.metadata.namespace ?? "?"}/${live.metadata.name}, not ${id}. Fix: pass the StorageCluster this stack is for.`,
         });
     }
-    if (s.securityMode === "env" && live.spec?.security?.enabled === true) {
+    const security = live.spec?.security as LiveSecurity | undefined;
+    // TLS only (spec.security.auth.enabled: false) leaves the PORTWORX_AUTH_* env alone.
+    if (s.securityMode === "env" && securityAuthOn(security)) {
         findings.push({
             field: "securityMode",
-            message: `StorageCluster ${id} has spec.security.enabled: true, so the operator owns the PORTWORX_AUTH_* keys and would overwrite what env mode writes. Fix: set securityMode: "operator" to work with the operator's security, or turn spec.security off first.`,
+            message: `StorageCluster ${id} has spec.security.enabled: true${security?.auth?.enabled === true ? " and spec.security.auth.enabled: true" : ""}, so the operator owns the PORTWORX_AUTH_* keys and would overwrite what env mode writes. Fix: set securityMode: "operator" to work with the operator's security, or turn the operator's authorization off first (spec.security.enabled: false; where the CRD has spec.security.auth.enabled, setting that false instead keeps TLS on).`,
         });
     }
     (live.spec?.nodes ?? []).forEach((node, i) => {
@@ -178,6 +212,27 @@ export function preflight(
                 message: `stork.mode is "deployment" but the operator runs Stork for StorageCluster ${id} (spec.stork.enabled) and reverts any edit to its Deployment within 30 s. Fix: set stork.mode to "operator".`,
             });
         }
+    }
+    findings.push(...operatorModeFindings(s, live, id));
+    return findings;
+}
+
+/** Operator security mode: what the operator would do on its own that this configuration cannot follow. */
+function operatorModeFindings(s: Settings, live: LiveStorageCluster, id: string): Finding[] {
+    if (s.securityMode !== "operator" || !s.enabled) return [];
+    const findings: Finding[] = [];
+    if (s.stork.mode === "none" && operatorManagesStork(live)) {
+        findings.push({
+            field: "stork.mode",
+            message: `stork.mode (stack config storkMode) is "none", but the operator runs Stork for StorageCluster ${id} (spec.stork.enabled, or spec.stork absent) and, with securityMode "operator", wires Stork's key itself: Stork restarts in this update anyway, and without this project's marker in spec.stork.env a later rotation of the Stork key (rotationStorkKey) would leave Stork on the old key, its calls refused. Fix: set storkMode to "operator" (the default); or, if this cluster should run no Stork, set spec.stork.enabled: false in the StorageCluster first.`,
+        });
+    }
+    const security = live.spec?.security as LiveSecurity | undefined;
+    if (security?.enabled !== true && security?.tls?.enabled === true) {
+        findings.push({
+            field: "spec.security.tls.enabled",
+            message: `StorageCluster ${id} has spec.security.tls.enabled: true while spec.security.enabled is not true, so TLS is off; turning authorization on sets spec.security.enabled: true, which would turn TLS on with it. Fix: if TLS should stay off, remove spec.security.tls.enabled (kubectl edit storagecluster -n ${s.namespace} ${s.storageClusterName}); if it should be on, turn it on first on its own (spec.security.enabled: true with spec.security.auth.enabled: false) and check the cluster, then run again.`,
+        });
     }
     return findings;
 }

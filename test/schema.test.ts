@@ -15,11 +15,14 @@ import {
     type UsernameClaim,
 } from "../components/args";
 import { canonicalJson } from "../components/merge";
+import { securityTlsOn, type LiveSecurity } from "../components/preflight";
 import { buildPlan, REDACTED, renderPlan, type Manifest, type Plan } from "../components/plan";
 import { sampleLive, settle, setupMocks, unwrapSecrets, type Recorded } from "./harness";
 import {
     applyPatch,
     closeUnknownFields,
+    CRD_NAMES,
+    CRDS,
     deploymentMergeRules,
     fillSecretPlaceholders,
     kubernetesAjv,
@@ -35,6 +38,7 @@ import {
     validateStorageCluster,
     validateStorageClusterPatch,
     type CoreObject,
+    type CrdName,
 } from "./schema";
 
 const RSA_PUBLIC = crypto
@@ -64,13 +68,27 @@ function assertErrorAt(errors: string[], where: string, what?: RegExp): void {
 // The validators themselves
 
 describe("the CRD fixture and its schema", () => {
-    test("the fixture is the unchanged upstream file the README names", () => {
+    test("each CRD fixture is the unchanged upstream file the README names", () => {
         const readme = fs.readFileSync(path.join(__dirname, "fixtures", "README.md"), "utf8");
-        const sha = crypto
-            .createHash("sha256")
-            .update(fs.readFileSync(path.join(__dirname, "fixtures", "storagecluster-crd.yaml")))
-            .digest("hex");
-        assert.ok(readme.includes(sha), `sha256 ${sha} is not the one in test/fixtures/README.md`);
+        for (const file of Object.values(CRDS)) {
+            const sha = crypto
+                .createHash("sha256")
+                .update(fs.readFileSync(path.join(__dirname, "fixtures", file)))
+                .digest("hex");
+            const row = readme.split("\n").find((l) => l.startsWith(`| ${file} |`)) ?? "";
+            assert.ok(row.includes(sha), `sha256 ${sha} of ${file} is not the one in its test/fixtures/README.md row`);
+        }
+    });
+
+    test("the released CRD has no security.tls and no security.auth.enabled; master has both", () => {
+        const security = (crd: CrdName) => storageClusterSchema(crd).properties?.spec?.properties?.security;
+        assert.equal(security("operator-26.2.1")?.properties?.tls, undefined);
+        assert.equal(security("operator-26.2.1")?.properties?.auth?.properties?.enabled, undefined);
+        assert.equal(security("master")?.properties?.tls?.type, "object");
+        assert.equal(security("master")?.properties?.auth?.properties?.enabled?.type, "boolean");
+        const patch = { ...SC, metadata: META, spec: { security: { enabled: true, auth: { enabled: true } } } };
+        assert.deepEqual(validateStorageCluster(patch, "master"), []);
+        assertErrorAt(validateStorageCluster(patch, "operator-26.2.1"), "spec.security.auth.enabled", /prune/);
     });
 
     test("re-indenting quoted continuation lines makes strict YAML parse them to the same value", () => {
@@ -91,11 +109,14 @@ describe("the CRD fixture and its schema", () => {
         assert.equal(reindentQuotedContinuations(strict), strict);
     });
 
-    test("the v1 schema is the one with the fields this project writes", () => {
-        const spec = storageClusterSchema().properties?.spec;
-        assert.equal(spec?.properties?.env?.type, "array");
-        assert.equal(spec?.properties?.volumes?.type, "array");
-        assert.equal(spec?.properties?.stork?.properties?.env?.type, "array");
+    test("the v1 schema of each CRD is the one with the fields this project writes", () => {
+        for (const crd of CRD_NAMES) {
+            const spec = storageClusterSchema(crd).properties?.spec;
+            assert.equal(spec?.properties?.env?.type, "array", crd);
+            assert.equal(spec?.properties?.volumes?.type, "array", crd);
+            assert.equal(spec?.properties?.stork?.properties?.env?.type, "array", crd);
+            assert.equal(spec?.properties?.security?.properties?.auth?.properties?.selfSigned?.type, "object", crd);
+        }
     });
 
     test("closing the schema: additionalProperties false except under preserve-unknown-fields and on root metadata", () => {
@@ -123,8 +144,8 @@ describe("the CRD fixture and its schema", () => {
 });
 
 describe("validateStorageCluster", () => {
-    test("the sample live StorageCluster is valid", () => {
-        assert.deepEqual(validateStorageCluster(sampleStorageCluster()), []);
+    test("the sample live StorageCluster is valid under both CRDs", () => {
+        for (const crd of CRD_NAMES) assert.deepEqual(validateStorageCluster(sampleStorageCluster(), crd), [], crd);
     });
 
     test("a patch whose env entry has a numeric name is rejected at spec.env[0].name", () => {
@@ -456,17 +477,45 @@ function renderedManifests(plan: Plan): unknown[] {
     return YAML.parseAllDocuments(text.slice(start + 1)).map((d) => d.toJS() as unknown);
 }
 
-/** Validates every manifest of `plan`; returns the problems, and the names of the manifests validated. */
+/** The CRDs a live object can be stored under: a field the released CRD lacks means master. */
+function crdsFor(live: JsonObject): CrdName[] {
+    return validateStorageCluster(live, "operator-26.2.1").length === 0 ? CRD_NAMES : ["master"];
+}
+
+/**
+ * Validates every manifest of `plan`, the StorageCluster patch against every CRD the live object
+ * fits; returns the problems, and the names of the manifests validated.
+ */
 function validatePlan(plan: Plan, live: JsonObject): { problems: string[]; validated: string[] } {
     const manifests = planManifests(plan);
     const problems: string[] = [];
     for (const [name, m] of manifests) {
-        const errors = validateManifest(fillSecretPlaceholders(m, REDACTED), {
-            storageCluster: live,
-            deployment: liveStork(plan.settings),
-        });
-        problems.push(...errors.map((e) => `${name} (${m.kind} ${m.metadata.namespace}/${m.metadata.name}): ${e}`));
+        for (const crd of m.kind === "StorageCluster" ? crdsFor(live) : (["master"] as const)) {
+            const errors = validateManifest(fillSecretPlaceholders(m, REDACTED), {
+                storageCluster: live,
+                deployment: liveStork(plan.settings),
+                crd,
+            });
+            const at = `${name} (${m.kind} ${m.metadata.namespace}/${m.metadata.name}${m.kind === "StorageCluster" ? `, CRD ${crd}` : ""})`;
+            problems.push(...errors.map((e) => `${at}: ${e}`));
+        }
     }
+    // The released CRD has no spec.security.auth.enabled: a patch names it only where the live
+    // object shows the field (or security.tls, which came with it).
+    const liveSecurity = (live.spec as { security?: { auth?: object; tls?: object } } | undefined)?.security;
+    const patchAuth = (plan.storageClusterPatch.spec as { security?: { auth?: object } }).security?.auth;
+    if (
+        patchAuth &&
+        "enabled" in patchAuth &&
+        !(liveSecurity?.auth && "enabled" in liveSecurity.auth) &&
+        !liveSecurity?.tls
+    ) {
+        problems.push("storageClusterPatch: writes spec.security.auth.enabled, which the live object does not have");
+    }
+    // TLS hangs on spec.security.enabled too: no patch of this project turns it on or off.
+    const after = applyPatch(live, plan.storageClusterPatch, storageClusterMergeRules).result as JsonObject;
+    const tls = (o: JsonObject) => securityTlsOn((o.spec as { security?: LiveSecurity } | undefined)?.security);
+    if (tls(after) !== tls(live)) problems.push(`storageClusterPatch: turns TLS ${tls(after) ? "on" : "off"}`);
     // What the plan command prints is these same objects.
     const canonical = (xs: unknown[]) => xs.map(canonicalJson).sort();
     assert.deepEqual(canonical(renderedManifests(plan)), canonical(manifests.map(([, m]) => m)));
@@ -495,8 +544,12 @@ function expectedManifests(s: Settings): string[] {
  * Plans `args(enabled)` for enabled true and false, each against a fresh live StorageCluster and
  * against the same cluster after this project's patch was applied once; validates everything.
  */
-function checkCase(label: string, args: (enabled: boolean) => PortworxAuthArgs, storkDisabled: boolean): string[] {
-    const fresh = liveStorageCluster(storkDisabled);
+function checkCase(
+    label: string,
+    args: (enabled: boolean) => PortworxAuthArgs,
+    storkDisabled: boolean,
+    fresh: JsonObject = liveStorageCluster(storkDisabled),
+): string[] {
     const wired = applyPatch(
         fresh,
         buildPlan(resolveSettings(args(true)), fresh).storageClusterPatch,
@@ -578,6 +631,8 @@ describe("every manifest of the plan validates (operator security mode)", () => 
             const failures: string[] = [];
             for (const [storkName, storkCase] of Object.entries(STORK_CASES)) {
                 if (storkCase.stork?.mode === "deployment") continue; // refused by resolveSettings in this mode
+                // Refused by preflight in this mode: the operator wires the Stork it runs.
+                if (storkCase.stork?.mode === "none" && !storkCase.storkDisabled) continue;
                 for (const guestAccess of [undefined, "Enabled", "Disabled", "Managed"] as const) {
                     for (const tokenLifetime of [undefined, "7d"]) {
                         const label = `${storkName}, guest access ${guestAccess ?? "default"}, lifetime ${tokenLifetime ?? "default"}`;
@@ -598,6 +653,44 @@ describe("every manifest of the plan validates (operator security mode)", () => 
             assert.deepEqual(failures, []);
         });
     }
+
+    test("live objects with TLS or spec.security.auth.enabled (operator master's CRD)", () => {
+        const tls = {
+            enabled: true,
+            rootCA: { secretRef: { secretName: "px-tls", secretKey: "ca.crt" } },
+            serverCert: { secretRef: { secretName: "px-tls", secretKey: "tls.crt" } },
+            serverKey: { secretRef: { secretName: "px-tls", secretKey: "tls.key" } },
+        };
+        const lives: Record<string, JsonObject> = {
+            "TLS only": { enabled: true, auth: { enabled: false }, tls },
+            "TLS and authorization, auth.enabled left out (taken over)": { enabled: true, tls },
+            "auth.enabled false, TLS present but off": {
+                enabled: true,
+                auth: { enabled: false },
+                tls: { enabled: false },
+            },
+            "security off, auth.enabled false": { enabled: false, auth: { enabled: false } },
+        };
+        const failures: string[] = [];
+        for (const [name, security] of Object.entries(lives)) {
+            const live = sampleStorageCluster();
+            (live.spec as JsonObject).security = security;
+            assert.deepEqual(crdsFor(live), ["master"], name);
+            const args = (enabled: boolean): PortworxAuthArgs => ({
+                ...BASE,
+                selfSigned: { issuer: ISSUER },
+                securityMode: "operator",
+                takeOverExistingAuth: name.includes("taken over"),
+                enabled,
+            });
+            failures.push(...checkCase(name, args, false, live));
+            const on = buildPlan(resolveSettings(args(true)), live).storageClusterPatch.spec as {
+                security: { auth: { enabled?: boolean } };
+            };
+            assert.equal(on.security.auth.enabled, true, `${name}: the live object shows the field, so it is set`);
+        }
+        assert.deepEqual(failures, []);
+    });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -670,9 +763,15 @@ describe("the component's registered inputs validate", () => {
                 const objects = only(recorded, type);
                 assert.equal(objects.length, count, `${sc.name}: ${type}`);
                 for (const obj of objects) {
-                    const kind = `${obj.kind} ${(obj.metadata as JsonObject | undefined)?.name as string}`;
-                    const errors = validateManifest(obj, { storageCluster: sc.live, deployment: liveStork(settings) });
-                    failures.push(...errors.map((e) => `${sc.name}: ${kind}: ${e}`));
+                    for (const crd of obj.kind === "StorageCluster" ? crdsFor(sc.live) : (["master"] as const)) {
+                        const kind = `${obj.kind} ${(obj.metadata as JsonObject | undefined)?.name as string} (CRD ${crd})`;
+                        const errors = validateManifest(obj, {
+                            storageCluster: sc.live,
+                            deployment: liveStork(settings),
+                            crd,
+                        });
+                        failures.push(...errors.map((e) => `${sc.name}: ${kind}: ${e}`));
+                    }
                 }
             }
             assert.deepEqual(failures, []);

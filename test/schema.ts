@@ -118,20 +118,35 @@ interface Crd {
     spec: { versions: { name: string; schema: { openAPIV3Schema: SchemaNode } }[] };
 }
 
-let crdCache: Crd | undefined;
+/**
+ * The two StorageCluster CRDs every patch is checked against: the operator's master (which has
+ * `security.tls` and `security.auth.enabled`), and the one released clusters get (operator
+ * 26.2.1, which has neither). See fixtures/README.md.
+ */
+export const CRDS = {
+    master: "storagecluster-crd.yaml",
+    "operator-26.2.1": "storagecluster-crd-operator-26.2.1.yaml",
+} as const;
+export type CrdName = keyof typeof CRDS;
+export const CRD_NAMES = Object.keys(CRDS) as CrdName[];
 
-/** The fixture CRD, parsed. */
-export function storageClusterCrd(): Crd {
-    crdCache ??= YAML.parse(
-        reindentQuotedContinuations(fs.readFileSync(path.join(FIXTURES, "storagecluster-crd.yaml"), "utf8")),
-    ) as Crd;
-    return crdCache;
+const crdCache = new Map<CrdName, Crd>();
+
+/** A fixture CRD, parsed. */
+export function storageClusterCrd(crd: CrdName = "master"): Crd {
+    let parsed = crdCache.get(crd);
+    if (!parsed) {
+        const text = fs.readFileSync(path.join(FIXTURES, CRDS[crd]), "utf8");
+        parsed = YAML.parse(reindentQuotedContinuations(text)) as Crd;
+        crdCache.set(crd, parsed);
+    }
+    return parsed;
 }
 
 /** `spec.versions[name=v1].schema.openAPIV3Schema`, as published. */
-export function storageClusterSchema(): SchemaNode {
-    const v1 = storageClusterCrd().spec.versions.find((v) => v.name === "v1");
-    if (!v1) throw new Error("the CRD fixture has no v1 version");
+export function storageClusterSchema(crd: CrdName = "master"): SchemaNode {
+    const v1 = storageClusterCrd(crd).spec.versions.find((v) => v.name === "v1");
+    if (!v1) throw new Error(`the CRD fixture ${CRDS[crd]} has no v1 version`);
     return v1.schema.openAPIV3Schema;
 }
 
@@ -271,7 +286,7 @@ export function kubernetesAjv(): Ajv {
     return ajv;
 }
 
-let storageClusterValidator: ReturnType<Ajv["compile"]> | undefined;
+const storageClusterValidators = new Map<CrdName, ReturnType<Ajv["compile"]>>();
 
 function crdErrorText(e: ErrorObject, data: unknown): string {
     if (e.keyword === "additionalProperties") {
@@ -313,10 +328,14 @@ function foldAnyOf(errors: ErrorObject[], data: unknown): string[] {
  * field) against the CRD's v1 schema, closed against unknown fields, and its `metadata` as
  * ObjectMeta. Returns one readable line per problem, each starting with the JSON path.
  */
-export function validateStorageCluster(obj: unknown): string[] {
-    storageClusterValidator ??= kubernetesAjv().compile(closeUnknownFields(storageClusterSchema()));
+export function validateStorageCluster(obj: unknown, crd: CrdName = "master"): string[] {
+    let validate = storageClusterValidators.get(crd);
+    if (!validate) {
+        validate = kubernetesAjv().compile(closeUnknownFields(storageClusterSchema(crd)));
+        storageClusterValidators.set(crd, validate);
+    }
     const errors: string[] = [];
-    if (!storageClusterValidator(obj)) errors.push(...foldAnyOf(storageClusterValidator.errors ?? [], obj));
+    if (!validate(obj)) errors.push(...foldAnyOf(validate.errors ?? [], obj));
     if (isObject(obj)) {
         if (obj.apiVersion !== STORAGE_CLUSTER_API_VERSION) {
             errors.push(`apiVersion: must be ${STORAGE_CLUSTER_API_VERSION}, got ${JSON.stringify(obj.apiVersion)}`);
@@ -517,8 +536,8 @@ export function applyPatch(live: unknown, patch: unknown, rules: MergeRules): { 
 }
 
 /** The schema node at a merge path of the CRD (`[]` = list entry), or undefined. */
-function crdNodeAt(norm: SchemaPath): SchemaNode | undefined {
-    let node: SchemaNode | undefined = storageClusterSchema();
+function crdNodeAt(norm: SchemaPath, crd: CrdName): SchemaNode | undefined {
+    let node: SchemaNode | undefined = storageClusterSchema(crd);
     for (const part of norm) {
         if (!node) return undefined;
         const map: SchemaNode | undefined = isObject(node.additionalProperties) ? node.additionalProperties : undefined;
@@ -527,16 +546,21 @@ function crdNodeAt(norm: SchemaPath): SchemaNode | undefined {
     return node;
 }
 
-/** Merge rules read from the CRD: lists are atomic unless the schema says `set` or `map`. */
-export const storageClusterMergeRules: MergeRules = {
-    list(norm) {
-        const node = crdNodeAt(norm);
-        const type = node?.["x-kubernetes-list-type"] ?? "atomic";
-        if (type === "map") return { keys: node?.["x-kubernetes-list-map-keys"] ?? [] };
-        return type;
-    },
-    atomicObject: (norm) => crdNodeAt(norm)?.["x-kubernetes-map-type"] === "atomic",
-};
+/** Merge rules read from a CRD: lists are atomic unless the schema says `set` or `map`. */
+export function storageClusterMergeRulesOf(crd: CrdName): MergeRules {
+    return {
+        list(norm) {
+            const node = crdNodeAt(norm, crd);
+            const type = node?.["x-kubernetes-list-type"] ?? "atomic";
+            if (type === "map") return { keys: node?.["x-kubernetes-list-map-keys"] ?? [] };
+            return type;
+        },
+        atomicObject: (norm) => crdNodeAt(norm, crd)?.["x-kubernetes-map-type"] === "atomic",
+    };
+}
+
+/** The master CRD's merge rules. */
+export const storageClusterMergeRules: MergeRules = storageClusterMergeRulesOf("master");
 
 /**
  * The map-lists of a Deployment that matter here (Kubernetes' `+listType=map` markers in
@@ -587,10 +611,14 @@ export function sampleStorageCluster(): JsonObject {
  * valid on its own terms), then applied over `live` with the CRD's merge rules and the result
  * validated again (errors prefixed `after apply: `).
  */
-export function validateStorageClusterPatch(patch: unknown, live: unknown = sampleStorageCluster()): string[] {
-    const direct = validateStorageCluster(patch);
-    const { result, errors } = applyPatch(live, patch, storageClusterMergeRules);
-    const merged = validateStorageCluster(result).filter((e) => !direct.includes(e));
+export function validateStorageClusterPatch(
+    patch: unknown,
+    live: unknown = sampleStorageCluster(),
+    crd: CrdName = "master",
+): string[] {
+    const direct = validateStorageCluster(patch, crd);
+    const { result, errors } = applyPatch(live, patch, storageClusterMergeRulesOf(crd));
+    const merged = validateStorageCluster(result, crd).filter((e) => !direct.includes(e));
     return [...direct, ...errors, ...prefixed("after apply: ", merged)];
 }
 
@@ -641,12 +669,14 @@ export interface ValidateOptions {
     storageCluster?: unknown;
     /** The live Deployment a Deployment patch is applied to. Default the Stork fixture. */
     deployment?: CoreObject;
+    /** The StorageCluster CRD a StorageCluster patch is checked against. Default master. */
+    crd?: CrdName;
 }
 
 /** Any manifest of this project: StorageCluster and Deployment as patches, the rest as whole objects. */
 export function validateManifest(m: CoreObject, opts: ValidateOptions = {}): string[] {
     if (m.apiVersion === STORAGE_CLUSTER_API_VERSION && m.kind === "StorageCluster") {
-        return validateStorageClusterPatch(m, opts.storageCluster ?? sampleStorageCluster());
+        return validateStorageClusterPatch(m, opts.storageCluster ?? sampleStorageCluster(), opts.crd);
     }
     if (m.apiVersion === "apps/v1" && m.kind === "Deployment") {
         return validateDeploymentPatch(m, opts.deployment ?? storkDeploymentFixture());
