@@ -93,11 +93,25 @@ export function clusterAfter(
         const metadata = r.inputs.metadata as { name: string; namespace: string };
         const id = `${metadata.namespace}/${metadata.name}`;
         // Server-side apply: the keys this field manager wrote replace its earlier ones.
-        // A preview's new keys are unknown: the simulated cluster holds a stand-in for them.
+        // A preview's new keys are unknown (its data as a whole, even): the simulated cluster holds
+        // stand-ins for them, under every data key the patch refers to.
+        const raw = unwrapSecrets(r.inputs.data);
+        const refs = [sp.env, (sp.stork as SpecLike | undefined)?.env, (sp.autopilot as SpecLike | undefined)?.env]
+            .flat()
+            .map(
+                (e) => (e as { valueFrom?: { secretKeyRef?: { name: string; key: string } } })?.valueFrom?.secretKeyRef,
+            )
+            .filter((ref) => ref?.name === metadata.name)
+            .map((ref) => ref?.key as string);
+        const whole = raw && typeof raw === "object" && !("__pulumiUnknown" in raw);
+        const known = whole ? (raw as Record<string, unknown>) : {};
+        const keys = [...new Set([...Object.keys(known), ...(whole ? [] : refs)])];
         const data = Object.fromEntries(
-            Object.entries((unwrapSecrets(r.inputs.data) ?? {}) as Record<string, unknown>).map(([k, v]) => [
+            keys.map((k) => [
                 k,
-                typeof v === "string" && v !== UNKNOWN ? v : Buffer.from(`unknown in preview: ${k}`).toString("base64"),
+                typeof known[k] === "string" && known[k] !== UNKNOWN
+                    ? known[k]
+                    : Buffer.from(`unknown in preview: ${k}`).toString("base64"),
             ]),
         );
         secrets[id] = { apiVersion: "v1", kind: "Secret", metadata, data };
