@@ -13,6 +13,13 @@ import {
     type ResolvedToken,
     type TokenArgs,
 } from "./tokens";
+import {
+    resolveTenancy,
+    type StorageClassArgs,
+    type Tenancy,
+    type TenantArgs,
+    type VolumeSnapshotClassArgs,
+} from "./tenants";
 
 export type StorkMode = "operator" | "deployment" | "none";
 export type StorkKeyPairing = "stork" | "apps";
@@ -254,6 +261,28 @@ export interface PortworxAuthArgs {
      */
     tokenRenewBefore?: number;
     /**
+     * Tenant namespaces, each given `px-user-token` (key `auth-token`) with a token of its own, minted
+     * and renewed like `tokens`. Needs a self-signed signing key.
+     *
+     * @example
+     * [{ namespace: "team-a" }, { namespace: "team-b", roles: ["system.user"], lifetime: "180d" }]
+     */
+    tenants?: TenantArgs[];
+    /**
+     * StorageClasses whose volumes authenticate with `px-user-token` in the PVC's own namespace.
+     *
+     * @example
+     * [{ name: "px-tenant", parameters: { repl: "3" }, isDefault: true }]
+     */
+    storageClasses?: StorageClassArgs[];
+    /**
+     * The CSI VolumeSnapshotClass, authenticating with `px-user-token` in the snapshot's namespace.
+     *
+     * @example
+     * { name: "px-tenant-snapshots", deletionPolicy: "Delete" }
+     */
+    volumeSnapshotClass?: VolumeSnapshotClassArgs;
+    /**
      * Unix seconds standing for "now" when choosing token issue times. Default: the clock. For tests.
      *
      * @example
@@ -295,9 +324,11 @@ export interface Settings {
     pairedClusters: boolean;
     takeOverExistingAuth: boolean;
     allowUnsettledCluster: boolean;
-    /** Tokens this project mints, admin token included. */
+    /** Tokens this project mints, admin and tenant tokens included. */
     tokens: ResolvedToken[];
     tokenRenewBefore: number;
+    /** Tenants, StorageClasses and the VolumeSnapshotClass, when any is asked for. */
+    tenancy?: Tenancy;
 }
 
 /** A bad argument: names the field and the fix, never the value of a secret. */
@@ -641,6 +672,14 @@ export function resolveSettings(args: PortworxAuthArgs): Settings {
                   renewBeforeShare: tokenRenewBefore,
               })
             : [];
+    const { tokens: tenantTokens, tenancy } = resolveTenancy(args, {
+        operatorMode: securityMode === "operator",
+        ...(selfSigned ? { issuer: selfSigned.issuer } : {}),
+        signingKey,
+        usernameClaim,
+        renewBeforeShare: tokenRenewBefore,
+        tokens,
+    });
 
     const settings: Settings = {
         namespace,
@@ -660,8 +699,9 @@ export function resolveSettings(args: PortworxAuthArgs): Settings {
         pairedClusters: args.pairedClusters ?? false,
         takeOverExistingAuth: args.takeOverExistingAuth ?? false,
         allowUnsettledCluster: args.allowUnsettledCluster ?? false,
-        tokens,
+        tokens: [...tokens, ...tenantTokens],
         tokenRenewBefore,
+        ...(tenancy ? { tenancy } : {}),
     };
     const collision = findCollision(settings);
     if (collision) throw new ConfigError(collision.field, collision.problem, collision.fix);

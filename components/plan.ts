@@ -36,6 +36,7 @@ import {
     type LiveSecurity,
     type LiveStorageCluster,
 } from "./preflight";
+import { tenancyManifests, tenancyNotes, type ClusterManifest } from "./tenants";
 import { TOKEN_SECRET_KEY } from "./tokens";
 import { ADMIN_TOKEN_SECRET } from "./writes";
 
@@ -75,10 +76,14 @@ export interface Plan {
     keySecrets: Manifest[];
     /** Where each key comes from in this run, and what each key Secret holds. */
     keys: KeyPlan;
-    /** One Secret per minted token. */
+    /** One Secret per minted token (tenants' `px-user-token` included). */
     tokenSecrets: Manifest[];
     /** Env mode: the admin token again, in `px-admin-token`, where storkctl looks for it. */
     adminTokenSecret?: Manifest;
+    /** StorageClasses pointing at `px-user-token` in the PVC's namespace (./tenants.ts). */
+    storageClasses: ClusterManifest[];
+    /** The CSI VolumeSnapshotClass, likewise. */
+    volumeSnapshotClass?: ClusterManifest;
     /** The public keys; `data` values are the PEM file names' placeholders. */
     publicKeys?: Manifest;
     storageClusterPatch: Manifest;
@@ -174,6 +179,8 @@ export interface ObjectManifests {
     /** One Secret per minted token, under `auth-token`, in the order of `settings.tokens`. */
     tokenSecrets: Manifest[];
     adminTokenSecret?: Manifest;
+    storageClasses: ClusterManifest[];
+    volumeSnapshotClass?: ClusterManifest;
     publicKeys?: Manifest;
     storkPatch?: Manifest;
 }
@@ -232,6 +239,7 @@ export function objectManifests(s: Settings): ObjectManifests {
     return {
         tokenSecrets,
         ...(adminTokenSecret ? { adminTokenSecret } : {}),
+        ...tenancyManifests(s.tenancy, LABELS),
         ...(publicKeys ? { publicKeys } : {}),
         ...(storkPatch ? { storkPatch } : {}),
     };
@@ -448,6 +456,7 @@ export function buildPlan(
 
     const { tokenSecrets, adminTokenSecret, publicKeys, storkPatch } = objectManifests(s);
     const keySecrets = keys.secrets.map((k) => keySecretManifest(s, k));
+    const { storageClasses, volumeSnapshotClass } = tenancyManifests(s.tenancy, LABELS);
 
     const changes = {
         env: listChange(liveEnv, env),
@@ -482,6 +491,8 @@ export function buildPlan(
         keys,
         tokenSecrets,
         ...(adminTokenSecret ? { adminTokenSecret } : {}),
+        storageClasses,
+        ...(volumeSnapshotClass ? { volumeSnapshotClass } : {}),
         ...(publicKeys ? { publicKeys } : {}),
         storageClusterPatch,
         ...(storkPatch ? { storkPatch } : {}),
@@ -489,6 +500,7 @@ export function buildPlan(
         restarts,
         notes: [
             ...pacedNotes([...notesFor(s, live, env), ...keyNotes(s, keys)], live),
+            ...tenancyNotes(s, live),
             ...(secretsInLists.length
                 ? [
                       `${secretsInLists.join(", ")} hold literal values under secret-looking names. This update writes these lists whole, so their patch is kept secret in Pulumi state (previews show it as [secret]) and plans redact those values. Move them into a Secret and refer to them with valueFrom.secretKeyRef.`,
@@ -550,10 +562,24 @@ export function renderPlan(plan: Plan, title: string): string {
             `Operator security: guest access ${s.operator.guestAccess}, token lifetime ${s.operator.tokenLifetime}`,
         );
     }
-    const tokens = s.tokens.map(
-        (t) => `${t.name} (${t.roles.join(", ")}; ${t.lifetime}; Secret ${t.namespace}/${t.secretName})`,
-    );
+    const tokens = s.tokens
+        .filter((t) => !t.tenant)
+        .map((t) => `${t.name} (${t.roles.join(", ")}; ${t.lifetime}; Secret ${t.namespace}/${t.secretName})`);
     out.push(`Tokens: ${tokens.join("; ") || "none"}`);
+    if (s.tenancy) {
+        const tenants = s.tokens
+            .filter((t) => t.tenant)
+            .map(
+                (t) =>
+                    `${t.namespace} (${t.roles.join(", ")}; ${t.lifetime}; sub ${t.subject}; Secret ${t.namespace}/${t.secretName})`,
+            );
+        out.push(`Tenants: ${tenants.join("; ") || "none"}`);
+        const classes = s.tenancy.storageClasses.map(
+            (c) => `${c.name}${c.isDefault ? " (default)" : ""}${c.csi ? "" : " (in-tree)"}`,
+        );
+        out.push(`StorageClasses: ${classes.join(", ") || "none"}`);
+        out.push(`VolumeSnapshotClass: ${s.tenancy.volumeSnapshotClass?.name ?? "none"}`);
+    }
     out.push("");
     if (plan.findings.length) {
         out.push("Preflight: FAILED. Nothing would be written.");
@@ -591,12 +617,18 @@ export function renderPlan(plan: Plan, title: string): string {
         plan.publicKeys,
         plan.storageClusterPatch,
         plan.storkPatch,
-    ].filter((m): m is Manifest => m !== undefined);
+        ...plan.storageClasses,
+        plan.volumeSnapshotClass,
+    ].filter((m): m is Manifest | ClusterManifest => m !== undefined);
     out.push("");
     out.push(`Manifests (server-side apply, field manager ${s.fieldManager}; secret values shown as ${REDACTED}):`);
     for (const m of docs) {
         out.push("---");
-        out.push(YAML.stringify(m === plan.storageClusterPatch ? redactLiterals(m) : m, { lineWidth: 0 }).trimEnd());
+        out.push(
+            YAML.stringify(m === plan.storageClusterPatch ? redactLiterals(plan.storageClusterPatch) : m, {
+                lineWidth: 0,
+            }).trimEnd(),
+        );
     }
     return out.join("\n") + "\n";
 }

@@ -14,6 +14,7 @@ import {
     type Restarts,
 } from "./plan";
 import type { LiveDeployment, LiveStorageCluster } from "./preflight";
+import { registerTenancyClasses } from "./tenantResources";
 import { mintToken, signingKeyFor, TOKEN_SECRET_KEY } from "./tokens";
 
 /** Bytes of entropy in each generated key; hex-encoded, so safe in env vars and YAML. */
@@ -322,7 +323,8 @@ export class PortworxAuth extends pulumi.ComponentResource {
                     type: "Opaque",
                     data: { [TOKEN_SECRET_KEY]: base64(this.tokens.apply((m) => m[t.name])) },
                 },
-                child(),
+                // A tenant's volumes name its Secret in their PVs: never empty it under them.
+                t.tenant ? kept() : child(),
             );
         });
         if (objects.adminTokenSecret) {
@@ -336,6 +338,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
                 child(),
             );
         }
+        registerTenancyClasses(name, objects, child());
 
         if (objects.publicKeys) {
             const pems: Record<string, pulumi.Input<string> | undefined> = {

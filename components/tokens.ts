@@ -91,6 +91,8 @@ export interface ResolvedToken {
     namespace: string;
     /** The argument that names its Secret, for messages: `tokens[1].secretName`, `tokens[1].name`, `adminToken`. */
     field: string;
+    /** A tenant's `px-user-token` (see ./tenants.ts): kept on delete, since volumes refer to it. */
+    tenant?: boolean;
 }
 
 /** What {@link resolveTokens} needs from the component's settings. */
@@ -112,7 +114,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
     return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function words(field: string, v: unknown, what: string, allowEmpty: boolean): string[] {
+/** A list of roles or groups: strings without spaces, no duplicates; a ConfigError naming `field`. */
+export function checkWords(field: string, v: unknown, what: "roles" | "groups", allowEmpty: boolean): string[] {
     if (!Array.isArray(v) || (!allowEmpty && v.length === 0)) {
         throw new ConfigError(
             field,
@@ -138,6 +141,37 @@ function claimText(field: string, v: unknown): string {
         );
     }
     return v;
+}
+
+/**
+ * A component token's lifetime (default {@link DEFAULT_TOKEN_LIFETIME}): at least 1h, and long
+ * enough to leave time after renewal at `share`. Throws {@link ConfigError} naming `field`.
+ *
+ * @example
+ * checkTokenLifetime("90d", "tenants[0].lifetime", 0.25); // { lifetime: "90d", lifetimeSeconds: 7776000 }
+ */
+export function checkTokenLifetime(
+    v: unknown,
+    field: string,
+    share: number,
+): { lifetime: string; lifetimeSeconds: number } {
+    const lifetime = v === undefined ? DEFAULT_TOKEN_LIFETIME : (v as string);
+    const lifetimeSeconds = parseLifetime(lifetime, field);
+    if (lifetimeSeconds < MIN_TOKEN_LIFETIME_SECONDS) {
+        throw new ConfigError(
+            field,
+            "is shorter than 1h; the component renews tokens only on `pulumi up`",
+            "use 1h or more, or mint short-lived tokens with `npm run --silent token -- mint`",
+        );
+    }
+    if (lifetimeSeconds * share <= CLOCK_SKEW_SECONDS * 2) {
+        throw new ConfigError(
+            field,
+            "leaves too little time after renewal at this renewBeforeShare",
+            "use a longer lifetime or a larger renewBeforeShare",
+        );
+    }
+    return { lifetime, lifetimeSeconds };
 }
 
 /**
@@ -178,28 +212,13 @@ export function resolveTokens(tokens: unknown, ctx: TokenContext): ResolvedToken
         if (names.has(name)) throw new ConfigError(`${at}.name`, `repeats "${name}"`, "give every token its own name");
         names.add(name);
 
-        const roles = words(`${at}.roles`, raw.roles, "roles", false);
-        const groups = raw.groups === undefined ? undefined : words(`${at}.groups`, raw.groups, "groups", true);
+        const roles = checkWords(`${at}.roles`, raw.roles, "roles", false);
+        const groups = raw.groups === undefined ? undefined : checkWords(`${at}.groups`, raw.groups, "groups", true);
         const dflt = `${name}@${ctx.issuer}`;
         const email = raw.email === undefined ? dflt : claimText(`${at}.email`, raw.email);
         const subject = raw.subject === undefined ? dflt : claimText(`${at}.subject`, raw.subject);
 
-        const lifetime = raw.lifetime === undefined ? DEFAULT_TOKEN_LIFETIME : raw.lifetime;
-        const lifetimeSeconds = parseLifetime(lifetime as string, `${at}.lifetime`);
-        if (lifetimeSeconds < MIN_TOKEN_LIFETIME_SECONDS) {
-            throw new ConfigError(
-                `${at}.lifetime`,
-                "is shorter than 1h; the component renews tokens only on `pulumi up`",
-                "use 1h or more, or mint short-lived tokens with `npm run --silent token -- mint`",
-            );
-        }
-        if (lifetimeSeconds * share <= CLOCK_SKEW_SECONDS * 2) {
-            throw new ConfigError(
-                `${at}.lifetime`,
-                "leaves too little time after renewal at this renewBeforeShare",
-                "use a longer lifetime or a larger renewBeforeShare",
-            );
-        }
+        const { lifetime, lifetimeSeconds } = checkTokenLifetime(raw.lifetime, `${at}.lifetime`, share);
 
         const namespace = label(`${at}.namespace`, raw.namespace ?? ctx.namespace);
         const secretName = subdomain(`${at}.secretName`, raw.secretName ?? `px-token-${name}`);
@@ -209,7 +228,7 @@ export function resolveTokens(tokens: unknown, ctx: TokenContext): ResolvedToken
             ...(groups ? { groups } : {}),
             email,
             subject,
-            lifetime: lifetime as string,
+            lifetime,
             lifetimeSeconds,
             secretName,
             namespace,

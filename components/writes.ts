@@ -3,6 +3,7 @@
 // Pure.
 import type { Settings } from "./args";
 import { SYSTEM_SECRET } from "./env";
+import { tenancyWrites } from "./tenants";
 
 /** The Secret storkctl and `kubectl px` read an admin token from (stork `pkg/storkctl/clusterpair.go`). */
 export const ADMIN_TOKEN_SECRET = "px-admin-token";
@@ -42,6 +43,7 @@ export function writes(s: Settings): Write[] {
     if (s.securityMode === "env" && s.tokens.some((t) => t.name === "admin")) {
         secret(s.namespace, ADMIN_TOKEN_SECRET, "adminToken", "the admin token for storkctl");
     }
+    out.push(...tenancyWrites(s.tenancy));
     if (s.selfSigned?.rsaPublicKey || s.selfSigned?.ecdsaPublicKey) {
         out.push({
             kind: "ConfigMap",

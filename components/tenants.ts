@@ -1,0 +1,567 @@
+// A secured cluster its tenants can use: one namespace per tenant, each holding `px-user-token`
+// (a token of its own, minted like the other tokens), StorageClasses whose secret parameters point
+// at the PVC's own namespace, and a CSI VolumeSnapshotClass that does the same for snapshots.
+// Pure: validation, defaults, manifests and notes; the component only registers what this returns.
+//
+// Upstream facts this relies on (see README "Tenants" for the sources):
+// - The CSI external-provisioner resolves `${pvc.namespace}` in the provisioner, node-publish and
+//   controller-expand secret namespaces; the external-snapshotter resolves `${volumesnapshot.namespace}`
+//   (not `${pvc.namespace}`, which it refuses as an invalid token) in the snapshotter's.
+// - Stork finds a CSI volume's token through the PV's node-publish secret reference, so all three
+//   pairs are needed, not only the provisioner's.
+// - StorageClass `parameters`, `provisioner`, `reclaimPolicy` and `volumeBindingMode` are immutable.
+import type { Settings, UsernameClaim } from "./args";
+import { ConfigError, label, subdomain } from "./args";
+import { checkTokenLifetime, checkWords, tokenUsername, type ResolvedToken } from "./tokens";
+
+/** The Secret each tenant namespace holds its token in, under `auth-token`, as Portworx documents. */
+export const TENANT_SECRET_NAME = "px-user-token";
+/** Roles of a tenant token unless given. */
+export const DEFAULT_TENANT_ROLES: readonly string[] = ["system.user"];
+/** The Portworx CSI driver. */
+export const CSI_DRIVER = "pxd.portworx.com";
+/** The in-tree Portworx provisioner (deprecated in Kubernetes since 1.25). */
+export const IN_TREE_PROVISIONER = "kubernetes.io/portworx-volume";
+/** The CSI provisioner's template for the PVC's namespace. */
+export const PVC_NAMESPACE = "${pvc.namespace}";
+/** The CSI snapshotter's template for the VolumeSnapshot's namespace. */
+export const SNAPSHOT_NAMESPACE = "${volumesnapshot.namespace}";
+/** Marks the cluster's default StorageClass. */
+export const DEFAULT_CLASS_ANNOTATION = "storageclass.kubernetes.io/is-default-class";
+
+/** The secret parameters of a CSI class: provision, mount (node-publish) and expand. */
+export const CSI_SECRET_PARAMETERS: Readonly<Record<string, string>> = {
+    "csi.storage.k8s.io/provisioner-secret-name": TENANT_SECRET_NAME,
+    "csi.storage.k8s.io/provisioner-secret-namespace": PVC_NAMESPACE,
+    "csi.storage.k8s.io/node-publish-secret-name": TENANT_SECRET_NAME,
+    "csi.storage.k8s.io/node-publish-secret-namespace": PVC_NAMESPACE,
+    "csi.storage.k8s.io/controller-expand-secret-name": TENANT_SECRET_NAME,
+    "csi.storage.k8s.io/controller-expand-secret-namespace": PVC_NAMESPACE,
+};
+/** The secret parameters of an in-tree class, which OpenStorage and Stork read. */
+export const IN_TREE_SECRET_PARAMETERS: Readonly<Record<string, string>> = {
+    "openstorage.io/auth-secret-name": TENANT_SECRET_NAME,
+    "openstorage.io/auth-secret-namespace": PVC_NAMESPACE,
+};
+/** The secret parameters of the VolumeSnapshotClass (create and delete snapshot). */
+export const SNAPSHOT_SECRET_PARAMETERS: Readonly<Record<string, string>> = {
+    "csi.storage.k8s.io/snapshotter-secret-name": TENANT_SECRET_NAME,
+    "csi.storage.k8s.io/snapshotter-secret-namespace": SNAPSHOT_NAMESPACE,
+};
+/**
+ * Parameters a user may not set: ours, and the external-provisioner's deprecated spellings of the
+ * provisioner and node-publish pairs, which it treats as a second value for the same secret.
+ */
+export const RESERVED_PARAMETERS: readonly string[] = [
+    ...Object.keys(CSI_SECRET_PARAMETERS),
+    ...Object.keys(IN_TREE_SECRET_PARAMETERS),
+    "csiProvisionerSecretName",
+    "csiProvisionerSecretNamespace",
+    "csiNodePublishSecretName",
+    "csiNodePublishSecretNamespace",
+];
+/** StorageClass fields the API server refuses to update: a change replaces the class. */
+export const IMMUTABLE_CLASS_FIELDS: readonly string[] = [
+    "provisioner",
+    "parameters",
+    "reclaimPolicy",
+    "volumeBindingMode",
+];
+/** Kubernetes' limit on a StorageClass's parameters. */
+const MAX_PARAMETERS = 256;
+
+/**
+ * One tenant: a namespace whose PVCs and snapshots authenticate with the token in its
+ * `px-user-token` Secret.
+ *
+ * @example
+ * { namespace: "team-a" } // system.user, 1y, name and sub from the namespace
+ */
+export interface TenantArgs {
+    /** The tenant's namespace (a DNS label); its `px-user-token` Secret holds the token. */
+    namespace: string;
+    /** Portworx roles. Default `["system.user"]`. */
+    roles?: string[];
+    /** Groups; the claim is left out when unset. */
+    groups?: string[];
+    /** Lifetime, such as `90d` or `1y`. Default `1y`. At least 1h. */
+    lifetime?: string;
+    /** The `name` claim, and `<name>@<issuer>` is the `sub` and `email`. Default: the namespace. */
+    name?: string;
+}
+
+export type ReclaimPolicy = "Delete" | "Retain";
+export type VolumeBindingMode = "Immediate" | "WaitForFirstConsumer";
+
+/**
+ * A StorageClass whose volumes authenticate with the token in the PVC's namespace.
+ *
+ * @example
+ * { name: "px-tenant-repl3", parameters: { repl: "3" } }
+ */
+export interface StorageClassArgs {
+    /** The class's name (a DNS subdomain). */
+    name: string;
+    /** Portworx parameters, such as `repl: "3"` or `io_profile: "db_remote"`, kept as given. Strings only. */
+    parameters?: Record<string, string>;
+    /** `true` (default): the CSI driver `pxd.portworx.com`. `false`: the in-tree `kubernetes.io/portworx-volume`. */
+    csi?: boolean;
+    /** Default `Delete`. */
+    reclaimPolicy?: ReclaimPolicy;
+    /** Default `true` (the class carries the expand secret). */
+    allowVolumeExpansion?: boolean;
+    /** Default `Immediate`. */
+    volumeBindingMode?: VolumeBindingMode;
+    /** Mark it the cluster's default class. Default `false`. */
+    isDefault?: boolean;
+}
+
+/**
+ * The CSI VolumeSnapshotClass, authenticating with the token in the VolumeSnapshot's namespace.
+ *
+ * @example
+ * { name: "px-tenant-snapshots" }
+ */
+export interface VolumeSnapshotClassArgs {
+    /** The class's name (a DNS subdomain). */
+    name: string;
+    /** Default `Delete`. */
+    deletionPolicy?: ReclaimPolicy;
+}
+
+export interface ResolvedStorageClass {
+    name: string;
+    csi: boolean;
+    /** The user's parameters, as given; the secret parameters are added by {@link storageClassManifest}. */
+    parameters: Record<string, string>;
+    reclaimPolicy: ReclaimPolicy;
+    allowVolumeExpansion: boolean;
+    volumeBindingMode: VolumeBindingMode;
+    isDefault: boolean;
+}
+
+export interface ResolvedVolumeSnapshotClass {
+    name: string;
+    deletionPolicy: ReclaimPolicy;
+}
+
+/** The validated tenancy settings (the tenants' tokens join `Settings.tokens`). */
+export interface Tenancy {
+    /** Tenant namespaces, in the order given. */
+    tenants: string[];
+    storageClasses: ResolvedStorageClass[];
+    volumeSnapshotClass?: ResolvedVolumeSnapshotClass;
+}
+
+/** The arguments {@link resolveTenancy} reads, as `PortworxAuthArgs` has them. */
+export interface TenancyArgs {
+    tenants?: TenantArgs[];
+    storageClasses?: StorageClassArgs[];
+    volumeSnapshotClass?: VolumeSnapshotClassArgs;
+}
+
+/** What {@link resolveTenancy} needs from the other settings. */
+export interface TenancyContext {
+    /** Operator security mode: the operator's own tokens are users too. */
+    operatorMode: boolean;
+    /** The self-signed issuer, when there is one. */
+    issuer?: string;
+    /** A self-signed key can sign tokens (a shared secret or an RSA private key). */
+    signingKey: boolean;
+    usernameClaim: UsernameClaim;
+    renewBeforeShare: number;
+    /** The tokens already resolved (the admin token and `tokens`). */
+    tokens: ResolvedToken[];
+}
+
+const TENANT_FIELDS = ["namespace", "roles", "groups", "lifetime", "name"];
+const CLASS_FIELDS = [
+    "name",
+    "parameters",
+    "csi",
+    "reclaimPolicy",
+    "allowVolumeExpansion",
+    "volumeBindingMode",
+    "isDefault",
+];
+const SNAPSHOT_CLASS_FIELDS = ["name", "deletionPolicy"];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function record(at: string, v: unknown, fields: string[], shape: string): Record<string, unknown> {
+    if (!isRecord(v)) throw new ConfigError(at, "must be an object", `give ${shape}`);
+    for (const k of Object.keys(v)) {
+        if (!fields.includes(k)) {
+            throw new ConfigError(`${at}.${k}`, "is not a known field", `use ${fields.join(", ")}`);
+        }
+    }
+    return v;
+}
+
+function list(at: string, v: unknown, shape: string): unknown[] {
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) throw new ConfigError(at, "must be a list", `give a list of ${shape} entries`);
+    return v;
+}
+
+function bool(at: string, v: unknown, dflt: boolean): boolean {
+    if (v === undefined) return dflt;
+    if (typeof v !== "boolean") throw new ConfigError(at, "must be true or false", `set it to true or false`);
+    return v;
+}
+
+function oneOf<T extends string>(at: string, v: unknown, allowed: readonly T[], dflt: T): T {
+    if (v === undefined) return dflt;
+    if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) {
+        throw new ConfigError(
+            at,
+            `must be one of ${allowed.join(", ")}`,
+            `set one of those, or leave it unset for ${dflt}`,
+        );
+    }
+    return v as T;
+}
+
+function resolveTenants(raw: unknown, ctx: TenancyContext): { namespaces: string[]; tokens: ResolvedToken[] } {
+    const given = list("tenants", raw, "{ namespace, roles?, groups?, lifetime?, name? }");
+    if (given.length === 0) return { namespaces: [], tokens: [] };
+    if (!ctx.signingKey || ctx.issuer === undefined) {
+        throw new ConfigError(
+            "tenants",
+            "no self-signed key can sign the tenants' tokens here",
+            "set selfSigned.issuer with a shared secret (generated by default) or selfSigned.rsaPrivateKey, or remove tenants",
+        );
+    }
+    const issuer = ctx.issuer;
+    // Identities already taken: every user of the cluster needs its own `sub` (Portworx tracks
+    // ownership by it) and its own value of the username claim.
+    const taken = new Map<string, string>();
+    const key = (kind: "name" | "sub" | "user", value: string) => `${kind}:${value}`;
+    for (const t of ctx.tokens) {
+        taken.set(key("name", t.name), `the token ${t.name}`);
+        taken.set(key("sub", t.subject), `the token ${t.name}`);
+        taken.set(key("user", tokenUsername(t, ctx.usernameClaim)), `the token ${t.name}`);
+    }
+    if (ctx.operatorMode) {
+        // The operator's own tokens are `<secret>@<issuer>` (facts §2.2).
+        for (const s of ["px-admin-token", TENANT_SECRET_NAME]) {
+            taken.set(key("sub", `${s}@${issuer}`), `the operator's ${s}`);
+            taken.set(key("name", s), `the operator's ${s}`);
+        }
+    }
+
+    // The admin token's name keys the `adminToken` output and the px-admin-token copy, whether or
+    // not it is minted.
+    taken.set(key("name", "admin"), "the admin token");
+    const namespaces: string[] = [];
+    const tokens = given.map((v, i): ResolvedToken => {
+        const at = `tenants[${i}]`;
+        const t = record(at, v, TENANT_FIELDS, "{ namespace, roles?, groups?, lifetime?, name? }");
+        const namespace = label(`${at}.namespace`, t.namespace);
+        const earlier = namespaces.indexOf(namespace);
+        if (earlier >= 0) {
+            throw new ConfigError(
+                `${at}.namespace`,
+                `repeats ${namespace} (tenants[${earlier}]); a namespace holds one px-user-token`,
+                "list each namespace once; give one tenant several namespaces as several entries with the same roles",
+            );
+        }
+        // Its Secret joins the registry of writes (./writes.ts) with the other tokens: a Secret the
+        // operator owns there, or another token's, is refused there, naming this field.
+        namespaces.push(namespace);
+
+        const name = label(`${at}.name`, t.name ?? namespace);
+        const roles =
+            t.roles === undefined ? [...DEFAULT_TENANT_ROLES] : checkWords(`${at}.roles`, t.roles, "roles", false);
+        const groups = t.groups === undefined ? undefined : checkWords(`${at}.groups`, t.groups, "groups", true);
+        const { lifetime, lifetimeSeconds } = checkTokenLifetime(t.lifetime, `${at}.lifetime`, ctx.renewBeforeShare);
+        const identity = `${name}@${issuer}`;
+        const token: ResolvedToken = {
+            name,
+            roles,
+            ...(groups ? { groups } : {}),
+            email: identity,
+            subject: identity,
+            lifetime,
+            lifetimeSeconds,
+            secretName: TENANT_SECRET_NAME,
+            namespace,
+            field: `${at}.namespace`,
+            tenant: true,
+        };
+        const checks: ["name" | "sub" | "user", string, string][] = [
+            ["name", name, `its name ${name}`],
+            ["sub", identity, `its sub ${identity}`],
+            ["user", tokenUsername(token, ctx.usernameClaim), `its ${ctx.usernameClaim} claim`],
+        ];
+        for (const [kind, value, what] of checks) {
+            const owner = taken.get(key(kind, value));
+            if (owner) {
+                throw new ConfigError(
+                    t.name === undefined ? `${at}.namespace` : `${at}.name`,
+                    `${what} is also ${owner}'s; Portworx would take both for one user`,
+                    t.name === undefined ? `set ${at}.name to a name of its own` : `give ${at} a name of its own`,
+                );
+            }
+        }
+        for (const [kind, value] of checks) taken.set(key(kind, value), `tenants[${i}]`);
+        return token;
+    });
+    return { namespaces, tokens };
+}
+
+function resolveStorageClasses(raw: unknown): ResolvedStorageClass[] {
+    const shape = "{ name, parameters?, csi?, reclaimPolicy?, allowVolumeExpansion?, volumeBindingMode?, isDefault? }";
+    const names: string[] = [];
+    let defaultAt: string | undefined;
+    return list("storageClasses", raw, shape).map((v, i) => {
+        const at = `storageClasses[${i}]`;
+        const c = record(at, v, CLASS_FIELDS, shape);
+        const name = subdomain(`${at}.name`, c.name);
+        const earlier = names.indexOf(name);
+        if (earlier >= 0) {
+            throw new ConfigError(
+                `${at}.name`,
+                `repeats ${name} (storageClasses[${earlier}])`,
+                "give each class its own name",
+            );
+        }
+        names.push(name);
+        const params = c.parameters ?? {};
+        if (!isRecord(params)) {
+            throw new ConfigError(`${at}.parameters`, "must be a map of strings", 'give a map such as { repl: "3" }');
+        }
+        const parameters: Record<string, string> = {};
+        for (const [k, value] of Object.entries(params)) {
+            const field = `${at}.parameters["${k}"]`;
+            if (k.trim() === "" || k !== k.trim()) {
+                throw new ConfigError(field, "is not a parameter name", "remove the empty or space-padded key");
+            }
+            if (RESERVED_PARAMETERS.includes(k)) {
+                throw new ConfigError(
+                    field,
+                    "would override a secret parameter: every class points at px-user-token in the PVC's own namespace",
+                    "remove it; to share one token, create px-user-token in each namespace (or list the namespaces as tenants)",
+                );
+            }
+            if (typeof value !== "string") {
+                // YAML numbers lose their spelling (1.10 becomes 1.1): never guess the string.
+                throw new ConfigError(
+                    field,
+                    "must be a string",
+                    `quote it in the stack file, such as ${k}: "${String(value)}"`,
+                );
+            }
+            parameters[k] = value;
+        }
+        const csi = bool(`${at}.csi`, c.csi, true);
+        const secretCount = Object.keys(csi ? CSI_SECRET_PARAMETERS : IN_TREE_SECRET_PARAMETERS).length;
+        if (Object.keys(parameters).length + secretCount > MAX_PARAMETERS) {
+            throw new ConfigError(
+                `${at}.parameters`,
+                `has more than ${MAX_PARAMETERS - secretCount} entries; Kubernetes takes ${MAX_PARAMETERS} with the secret ones`,
+                "remove some",
+            );
+        }
+        const isDefault = bool(`${at}.isDefault`, c.isDefault, false);
+        if (isDefault) {
+            if (defaultAt) {
+                throw new ConfigError(
+                    `${at}.isDefault`,
+                    `${defaultAt} is the default already`,
+                    "mark one class as the default",
+                );
+            }
+            defaultAt = at;
+        }
+        return {
+            name,
+            csi,
+            parameters,
+            reclaimPolicy: oneOf(`${at}.reclaimPolicy`, c.reclaimPolicy, ["Delete", "Retain"] as const, "Delete"),
+            allowVolumeExpansion: bool(`${at}.allowVolumeExpansion`, c.allowVolumeExpansion, true),
+            volumeBindingMode: oneOf(
+                `${at}.volumeBindingMode`,
+                c.volumeBindingMode,
+                ["Immediate", "WaitForFirstConsumer"] as const,
+                "Immediate",
+            ),
+            isDefault,
+        };
+    });
+}
+
+function resolveSnapshotClass(raw: unknown): ResolvedVolumeSnapshotClass | undefined {
+    if (raw === undefined || raw === null) return undefined;
+    const c = record("volumeSnapshotClass", raw, SNAPSHOT_CLASS_FIELDS, "{ name, deletionPolicy? }");
+    return {
+        name: subdomain("volumeSnapshotClass.name", c.name),
+        deletionPolicy: oneOf(
+            "volumeSnapshotClass.deletionPolicy",
+            c.deletionPolicy,
+            ["Delete", "Retain"] as const,
+            "Delete",
+        ),
+    };
+}
+
+/**
+ * Checks `tenants`, `storageClasses` and `volumeSnapshotClass` and applies the defaults. Returns
+ * the tenants' tokens (to join `Settings.tokens`, so they are minted, stored and renewed like the
+ * others) and the tenancy settings, or none when nothing is asked. Throws {@link ConfigError}
+ * naming the field, such as `tenants[1].namespace`.
+ *
+ * @example
+ * resolveTenancy({ tenants: [{ namespace: "team-a" }], storageClasses: [{ name: "px-tenant" }] }, ctx);
+ * // { tokens: [team-a: system.user, Secret team-a/px-user-token], tenancy: { tenants: ["team-a"], ... } }
+ */
+export function resolveTenancy(args: TenancyArgs, ctx: TenancyContext): { tokens: ResolvedToken[]; tenancy?: Tenancy } {
+    const { namespaces, tokens } = resolveTenants(args.tenants, ctx);
+    const storageClasses = resolveStorageClasses(args.storageClasses);
+    const volumeSnapshotClass = resolveSnapshotClass(args.volumeSnapshotClass);
+    const asked = args.tenants !== undefined || args.storageClasses !== undefined || volumeSnapshotClass !== undefined;
+    return {
+        tokens,
+        ...(asked
+            ? {
+                  tenancy: {
+                      tenants: namespaces,
+                      storageClasses,
+                      ...(volumeSnapshotClass ? { volumeSnapshotClass } : {}),
+                  },
+              }
+            : {}),
+    };
+}
+
+/**
+ * The classes, for the registry of every object written (./writes.ts); cluster-scoped, so no namespace.
+ *
+ * @example
+ * tenancyWrites(s.tenancy); // [{ kind: "StorageClass", namespace: "", name: "px-tenant", field: "storageClasses[0].name", ... }]
+ */
+export function tenancyWrites(
+    t: Tenancy | undefined,
+): { kind: string; namespace: string; name: string; field: string; what: string }[] {
+    return [
+        ...(t?.storageClasses ?? []).map((c, i) => ({
+            kind: "StorageClass",
+            namespace: "",
+            name: c.name,
+            field: `storageClasses[${i}].name`,
+            what: `StorageClass ${c.name}`,
+        })),
+        ...(t?.volumeSnapshotClass
+            ? [
+                  {
+                      kind: "VolumeSnapshotClass",
+                      namespace: "",
+                      name: t.volumeSnapshotClass.name,
+                      field: "volumeSnapshotClass.name",
+                      what: "the VolumeSnapshotClass",
+                  },
+              ]
+            : []),
+    ];
+}
+
+/** A cluster-scoped object (no namespace). */
+export interface ClusterManifest {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+    [field: string]: unknown;
+}
+
+/**
+ * The StorageClass: the user's parameters as given, then the secret parameters of its kind.
+ *
+ * @example
+ * storageClassManifest(c, labels).parameters["csi.storage.k8s.io/node-publish-secret-namespace"]; // "${pvc.namespace}"
+ */
+export function storageClassManifest(c: ResolvedStorageClass, labels: Record<string, string>): ClusterManifest {
+    return {
+        apiVersion: "storage.k8s.io/v1",
+        kind: "StorageClass",
+        metadata: {
+            name: c.name,
+            labels: { ...labels },
+            ...(c.isDefault ? { annotations: { [DEFAULT_CLASS_ANNOTATION]: "true" } } : {}),
+        },
+        provisioner: c.csi ? CSI_DRIVER : IN_TREE_PROVISIONER,
+        parameters: { ...c.parameters, ...(c.csi ? CSI_SECRET_PARAMETERS : IN_TREE_SECRET_PARAMETERS) },
+        reclaimPolicy: c.reclaimPolicy,
+        allowVolumeExpansion: c.allowVolumeExpansion,
+        volumeBindingMode: c.volumeBindingMode,
+    };
+}
+
+/** The VolumeSnapshotClass (`snapshot.storage.k8s.io/v1`) of the Portworx CSI driver. */
+export function volumeSnapshotClassManifest(
+    v: ResolvedVolumeSnapshotClass,
+    labels: Record<string, string>,
+): ClusterManifest {
+    return {
+        apiVersion: "snapshot.storage.k8s.io/v1",
+        kind: "VolumeSnapshotClass",
+        metadata: { name: v.name, labels: { ...labels } },
+        driver: CSI_DRIVER,
+        deletionPolicy: v.deletionPolicy,
+        parameters: { ...SNAPSHOT_SECRET_PARAMETERS },
+    };
+}
+
+/** The classes of `tenancy`, in the order given. */
+export function tenancyManifests(
+    tenancy: Tenancy | undefined,
+    labels: Record<string, string>,
+): { storageClasses: ClusterManifest[]; volumeSnapshotClass?: ClusterManifest } {
+    const snap = tenancy?.volumeSnapshotClass;
+    return {
+        storageClasses: (tenancy?.storageClasses ?? []).map((c) => storageClassManifest(c, labels)),
+        ...(snap ? { volumeSnapshotClass: volumeSnapshotClassManifest(snap, labels) } : {}),
+    };
+}
+
+/**
+ * What the people running the update must know about the classes: where PVCs can provision, what a
+ * parameter change does, and a CSI driver the live StorageCluster turned off.
+ */
+export function tenancyNotes(s: Settings, live?: { spec?: Record<string, unknown> } | null): string[] {
+    const t = s.tenancy;
+    if (!t || (t.storageClasses.length === 0 && !t.volumeSnapshotClass)) return [];
+    const holders = [
+        ...t.tenants,
+        ...(s.securityMode === "operator" && !t.tenants.includes(s.namespace)
+            ? [`${s.namespace} (the operator's)`]
+            : []),
+    ];
+    const names = [
+        ...t.storageClasses.map((c) => c.name),
+        ...(t.volumeSnapshotClass ? [t.volumeSnapshotClass.name] : []),
+    ];
+    const notes = [
+        `${names.join(", ")} authenticate with px-user-token in the PVC's (or VolumeSnapshot's) own namespace: ${holders.length ? `this project writes it in ${holders.join(", ")}` : "this project writes it in no namespace"}; a PVC elsewhere stays Pending until its namespace has one.`,
+    ];
+    if (t.storageClasses.length) {
+        notes.push(
+            "StorageClasses are immutable: a change to a class's parameters, csi, reclaimPolicy or volumeBindingMode deletes and re-creates it (delete-before-replace). Existing PVCs keep working, since their volumes carry the secret references they were provisioned with; a PVC of that class created during the replacement waits in Pending until the class is back.",
+        );
+    }
+    const inTree = t.storageClasses.filter((c) => !c.csi).map((c) => c.name);
+    if (inTree.length) {
+        notes.push(
+            `${inTree.join(", ")} ${inTree.length > 1 ? "are in-tree classes" : "is an in-tree class"}: Portworx documents per-namespace tokens for CSI only. Stork resolves ${PVC_NAMESPACE} in openstorage.io/auth-secret-namespace, but that Portworx itself does for in-tree volumes is not verified: prefer CSI classes.`,
+        );
+    }
+    const csiOff = (live?.spec?.csi as { enabled?: unknown } | undefined)?.enabled === false;
+    const csiClasses = t.storageClasses.filter((c) => c.csi).length > 0 || t.volumeSnapshotClass !== undefined;
+    if (csiOff && csiClasses) {
+        notes.push(
+            `The live StorageCluster has spec.csi.enabled: false: PVCs and snapshots of ${CSI_DRIVER} classes stay Pending until CSI is turned on.`,
+        );
+    }
+    return notes;
+}
