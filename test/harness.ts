@@ -25,6 +25,8 @@ export interface RecordedOptions {
     retainOnDelete: boolean;
     /** Names (last URN segment) of the resources this one depends on. */
     dependsOn: string[];
+    deleteBeforeReplace: boolean;
+    replaceOnChanges: string[];
 }
 
 export interface MockOptions {
@@ -176,7 +178,13 @@ export async function setupMocks(opts: MockOptions): Promise<Recorded[]> {
         "test",
         opts.preview,
     );
-    type Req = { getName(): string; getRetainondelete(): boolean | undefined; getDependenciesList(): string[] };
+    type Req = {
+        getName(): string;
+        getRetainondelete(): boolean | undefined;
+        getDependenciesList(): string[];
+        getDeletebeforereplace(): boolean;
+        getReplaceonchangesList(): string[];
+    };
     type ReadReq = { getName(): string; getAdditionalsecretoutputsList(): string[] };
     const monitor = pulumi.runtime.getMonitor() as unknown as {
         registerResource(req: Req, cb: unknown): unknown;
@@ -192,6 +200,8 @@ export async function setupMocks(opts: MockOptions): Promise<Recorded[]> {
         recordedOptions.set(req.getName(), {
             retainOnDelete: req.getRetainondelete() === true,
             dependsOn: req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            replaceOnChanges: req.getReplaceonchangesList(),
         });
         return register(req, cb);
     };

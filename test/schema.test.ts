@@ -537,6 +537,8 @@ function expectedManifests(s: Settings): string[] {
         "storageClusterPatch",
         ...(deployment ? ["storkPatch"] : []),
         ...s.tokens.map((_, i) => `tokenSecrets[${i}]`),
+        ...(s.tenancy?.storageClasses ?? []).map((_, i) => `storageClasses[${i}]`),
+        ...(s.tenancy?.volumeSnapshotClass ? ["volumeSnapshotClass"] : []),
     ].sort();
 }
 
@@ -617,6 +619,21 @@ describe("every manifest of the plan validates (env security mode)", () => {
         assert.deepEqual(checkCase("custom names", args, true), []);
     });
 
+    test("tenants, CSI and in-tree StorageClasses and a VolumeSnapshotClass", () => {
+        const args = (enabled: boolean): PortworxAuthArgs => ({
+            ...BASE,
+            selfSigned: { issuer: ISSUER },
+            tenants: [{ namespace: "team-a" }, { namespace: "portworx", roles: ["system.view"], groups: ["*"] }],
+            storageClasses: [
+                { name: "px-tenant", parameters: { repl: "3" }, isDefault: true },
+                { name: "px.tenant.in-tree", csi: false, reclaimPolicy: "Retain", allowVolumeExpansion: false },
+            ],
+            volumeSnapshotClass: { name: "px-tenant-snapshots", deletionPolicy: "Retain" },
+            enabled,
+        });
+        assert.deepEqual(checkCase("tenancy", args, false), []);
+    });
+
     test("the plan's own Secret, before its placeholders are replaced, is rejected (the check is live)", () => {
         const plan = buildPlan(resolveSettings({ ...BASE, selfSigned: { issuer: ISSUER } }), liveStorageCluster(false));
         assertErrorAt(validateCore(plan.keySecrets[1]), 'data["system-secret.1"]', /format "byte"/);
@@ -625,6 +642,19 @@ describe("every manifest of the plan validates (env security mode)", () => {
 });
 
 describe("every manifest of the plan validates (operator security mode)", () => {
+    test("tenants, StorageClasses and a VolumeSnapshotClass", () => {
+        const args = (enabled: boolean): PortworxAuthArgs => ({
+            ...BASE,
+            selfSigned: { issuer: ISSUER },
+            securityMode: "operator",
+            tenants: [{ namespace: "team-a" }],
+            storageClasses: [{ name: "px-tenant", volumeBindingMode: "WaitForFirstConsumer" }],
+            volumeSnapshotClass: { name: "px-tenant-snapshots" },
+            enabled,
+        });
+        assert.deepEqual(checkCase("tenancy", args, false), []);
+    });
+
     const selfSignedModels = Object.entries(TRUST_MODELS).filter(([, m]) => m.selfSigned);
     for (const [modelName, model] of selfSignedModels) {
         test(modelName, () => {

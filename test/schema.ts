@@ -6,8 +6,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv, { type ErrorObject, type SchemaValidateFunction } from "ajv";
 import { Deployment } from "kubernetes-models/apps/v1";
+import { StorageClass } from "kubernetes-models/storage.k8s.io/v1";
 import { ConfigMap, Secret } from "kubernetes-models/v1";
 import * as YAML from "yaml";
+import { validateVolumeSnapshotClass, VOLUME_SNAPSHOT_CLASS_API_VERSION } from "./snapshotSchema";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 const EXAMPLES = path.join(__dirname, "..", "examples");
@@ -354,6 +356,7 @@ const CORE_MODELS = {
     "v1/Secret": Secret,
     "v1/ConfigMap": ConfigMap,
     "apps/v1/Deployment": Deployment,
+    "storage.k8s.io/v1/StorageClass": StorageClass,
 } as const;
 
 export type CoreModel = (typeof CORE_MODELS)[keyof typeof CORE_MODELS];
@@ -680,6 +683,9 @@ export function validateManifest(m: CoreObject, opts: ValidateOptions = {}): str
     }
     if (m.apiVersion === "apps/v1" && m.kind === "Deployment") {
         return validateDeploymentPatch(m, opts.deployment ?? storkDeploymentFixture());
+    }
+    if (m.apiVersion === VOLUME_SNAPSHOT_CLASS_API_VERSION && m.kind === "VolumeSnapshotClass") {
+        return validateVolumeSnapshotClass(m);
     }
     return validateCore(m);
 }
