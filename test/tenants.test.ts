@@ -8,6 +8,7 @@ import * as jose from "jose";
 import { PortworxAuth, type PortworxAuthArgs } from "../components";
 import { ConfigError, resolveSettings, type Settings } from "../components/args";
 import { buildPlan, REDACTED, renderPlan } from "../components/plan";
+import { writes } from "../components/writes";
 import {
     CSI_SECRET_PARAMETERS,
     IN_TREE_SECRET_PARAMETERS,
@@ -103,6 +104,21 @@ describe("resolving tenants and classes", () => {
         assert.deepEqual(s.tenancy?.volumeSnapshotClass, { name: "px-tenant-snapshots", deletionPolicy: "Delete" });
     });
 
+    test("the tenant Secrets and the classes join the registry of writes, each with its field", () => {
+        const all = writes(resolveSettings({ ...BASE, ...TENANCY })).map(
+            (w) => `${w.kind} ${w.namespace}/${w.name} ${w.field}`,
+        );
+        for (const w of [
+            "Secret team-a/px-user-token tenants[0].namespace",
+            "Secret team-b/px-user-token tenants[1].namespace",
+            "StorageClass /px-tenant storageClasses[0].name",
+            "StorageClass /px-tenant-intree storageClasses[1].name",
+            "VolumeSnapshotClass /px-tenant-snapshots volumeSnapshotClass.name",
+        ]) {
+            assert.ok(all.includes(w), `${w} not in ${all.join(", ")}`);
+        }
+    });
+
     test("nothing asked, nothing added", () => {
         const s = resolveSettings(BASE);
         assert.equal(s.tenancy, undefined);
@@ -155,7 +171,7 @@ describe("resolving tenants and classes", () => {
             "the StorageCluster's namespace in operator mode",
             { ...BASE, securityMode: "operator", tenants: [{ namespace: "portworx" }] },
             "tenants[0].namespace",
-            /operator owns and re-mints px-user-token/,
+            /would write Secret portworx\/px-user-token .*a token Secret the operator owns in its security mode/,
         ],
         [
             "a tokens entry already writing px-user-token there",
@@ -165,19 +181,25 @@ describe("resolving tenants and classes", () => {
                 tenants: [{ namespace: "team-a" }],
             },
             "tenants[0].namespace",
-            /team-a\/px-user-token is already written by the token ci/,
+            /would write Secret team-a\/px-user-token .*already holds token ci \(set by tokens\[0\]\.secretName\)/,
         ],
         [
             "the key Secret named px-user-token in the tenant's namespace",
             { ...BASE, secretName: "px-user-token", tenants: [{ namespace: "portworx" }] },
             "tenants[0].namespace",
-            /portworx\/px-user-token is already written by this project's key Secret/,
+            /would write Secret portworx\/px-user-token .*already holds the shared secret \(set by secretName\)/,
         ],
         [
             "a namespace named like a token (one sub for two users)",
             { ...BASE, tokens: [{ name: "ci", roles: ["system.view"] }], tenants: [{ namespace: "ci" }] },
             "tenants[0].namespace",
             /its name ci is also the token ci's/,
+        ],
+        [
+            "a tenant named admin, even with no admin token (it would be the adminToken output)",
+            { ...BASE, adminToken: false, tenants: [{ namespace: "admin" }] },
+            "tenants[0].namespace",
+            /its name admin is also the admin token's/,
         ],
         [
             "two tenants given one name",
@@ -460,7 +482,8 @@ describe("the manifests", () => {
         ]) {
             assert.ok(text.includes(needle), `the plan lacks ${JSON.stringify(needle)}`);
         }
-        assert.equal(text.match(/auth-token: \(secret\)/g)?.length, 3);
+        // The admin token, its px-admin-token copy, and the two tenants.
+        assert.equal(text.match(/auth-token: \(secret\)/g)?.length, 4);
     });
 
     test("operator mode: the operator's namespace is named as holding px-user-token", () => {
@@ -683,7 +706,7 @@ for (const securityMode of ["env", "operator"] as const) {
                       [
                           "px-user-token in the StorageCluster's namespace",
                           { ...args, tenants: [{ namespace: "portworx" }] },
-                          /^tenants\[0\]\.namespace: portworx is the StorageCluster's namespace/,
+                          /^tenants\[0\]\.namespace: would write Secret portworx\/px-user-token .*the operator owns/,
                       ],
                   ] as [string, PortworxAuthArgs, RegExp][])
                 : []),
