@@ -82,6 +82,9 @@ export function argsFromConfig(c: ConfigSource): PortworxAuthArgs {
         takeOverExistingAuth: c.getBoolean("takeOverExistingAuth"),
         allowUnsettledCluster: c.getBoolean("allowUnsettledCluster"),
         tokens: c.getObject("tokens") as PortworxAuthArgs["tokens"],
+        tenants: c.getObject("tenants") as PortworxAuthArgs["tenants"],
+        storageClasses: c.getObject("storageClasses") as PortworxAuthArgs["storageClasses"],
+        volumeSnapshotClass: c.getObject("volumeSnapshotClass") as PortworxAuthArgs["volumeSnapshotClass"],
         adminToken: admin === undefined || admin === "auto" ? undefined : admin === "true",
         tokenRenewBefore: renewPercent === undefined ? undefined : renewPercent / 100,
     });

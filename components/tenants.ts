@@ -348,10 +348,11 @@ function resolveStorageClasses(raw: unknown): ResolvedStorageClass[] {
             }
             if (typeof value !== "string") {
                 // YAML numbers lose their spelling (1.10 becomes 1.1): never guess the string.
+                // `pulumi config set --path` stores integers as numbers unless told otherwise.
                 throw new ConfigError(
                     field,
                     "must be a string",
-                    `quote it in the stack file, such as ${k}: "${String(value)}"`,
+                    `quote it in the stack file, such as ${k}: "${String(value)}", or set it with pulumi config set --path ... --type string`,
                 );
             }
             parameters[k] = value;

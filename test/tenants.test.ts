@@ -3,8 +3,13 @@
 // the mock engine in env and operator mode.
 import assert from "node:assert/strict";
 import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, test } from "node:test";
 import * as jose from "jose";
+import * as YAML from "yaml";
+import { planStack } from "../cli/plan";
 import { PortworxAuth, type PortworxAuthArgs } from "../components";
 import { ConfigError, resolveSettings, type Settings } from "../components/args";
 import { buildPlan, REDACTED, renderPlan } from "../components/plan";
@@ -723,3 +728,66 @@ for (const securityMode of ["env", "operator"] as const) {
         }
     });
 }
+
+describe("stack config", () => {
+    test("npm run plan with tenants, storageClasses and volumeSnapshotClass in a stack file shows all of them", async () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "pxauth-tenants-"));
+        fs.copyFileSync(path.join(__dirname, "..", "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+        fs.mkdirSync(path.join(root, "stacks"));
+        const stack = {
+            config: {
+                "portworx-auth:storageClusterName": "px-cluster",
+                "portworx-auth:selfSignedIssuer": ISSUER,
+                "portworx-auth:tenants": [{ namespace: "team-a" }, { namespace: "team-b", roles: ["system.view"] }],
+                "portworx-auth:storageClasses": [{ name: "px-tenant", parameters: { repl: "3" }, isDefault: true }],
+                "portworx-auth:volumeSnapshotClass": { name: "px-tenant-snapshots" },
+            },
+        };
+        fs.writeFileSync(path.join(root, "stacks", "Pulumi.t.yaml"), YAML.stringify(stack));
+        const live = path.join(__dirname, "..", "examples", "storagecluster.yaml");
+        const { text, ok } = await planStack("t", live, root);
+        assert.equal(ok, true, text);
+        assert.match(
+            text,
+            /Tenants: team-a \(system\.user; 1y; sub team-a@px\.example\.com; Secret team-a\/px-user-token\); team-b/,
+        );
+        assert.match(text, /StorageClasses: px-tenant \(default\)/);
+        assert.match(text, /VolumeSnapshotClass: px-tenant-snapshots/);
+        const docs = YAML.parseAllDocuments(text.slice(text.indexOf("\n---\n") + 1)).map(
+            (d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string }; data?: unknown },
+        );
+        const ids = docs.map((d) => `${d.kind} ${d.metadata.namespace ?? ""}/${d.metadata.name}`);
+        for (const id of [
+            "Secret team-a/px-user-token",
+            "Secret team-b/px-user-token",
+            "StorageClass /px-tenant",
+            "VolumeSnapshotClass /px-tenant-snapshots",
+        ]) {
+            assert.ok(ids.includes(id), `${id} not in ${ids.join(", ")}`);
+        }
+        for (const d of docs.filter((x) => x.metadata.name === "px-user-token")) {
+            assert.deepEqual(d.data, { "auth-token": REDACTED });
+        }
+    });
+
+    test("a numeric parameter from pulumi config set --path is refused with the way to quote it", async () => {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "pxauth-tenants-"));
+        fs.copyFileSync(path.join(__dirname, "..", "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+        fs.mkdirSync(path.join(root, "stacks"));
+        const stack = {
+            config: {
+                "portworx-auth:storageClusterName": "px-cluster",
+                "portworx-auth:selfSignedIssuer": ISSUER,
+                "portworx-auth:storageClasses": [{ name: "px-tenant", parameters: { repl: 3 } }],
+            },
+        };
+        fs.writeFileSync(path.join(root, "stacks", "Pulumi.t.yaml"), YAML.stringify(stack));
+        const live = path.join(__dirname, "..", "examples", "storagecluster.yaml");
+        await assert.rejects(planStack("t", live, root), (e: Error) => {
+            assert.ok(e instanceof ConfigError);
+            assert.equal(e.field, 'storageClasses[0].parameters["repl"]');
+            assert.match(e.message, /--type string/);
+            return true;
+        });
+    });
+});
