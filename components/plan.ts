@@ -356,7 +356,11 @@ function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env:
 
 /** Notes on the keys: moves from the old layout, rotations against the cluster, old keys removed. */
 function keyNotes(s: Settings, keys: KeyPlan): string[] {
-    const notes: string[] = [];
+    // A new key is news only where the cluster already holds others; the plan lists them all.
+    const secured = keys.keys.some((k) => k.live);
+    const notes: string[] = describeKeys(keys)
+        .filter((_, i) => keys.keys[i].origin === "rotated" || (secured && keys.keys[i].origin === "new"))
+        .map((line) => `Keys: ${line}.`);
     const legacy = keys.keys.filter(
         (k) =>
             k.origin === "kept" &&
