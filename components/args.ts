@@ -3,7 +3,13 @@
 // tokens.ts, names.ts. Pure: no Pulumi runtime calls.
 import { ConfigError } from "./errors";
 import { flag, subdomain, version, word, label } from "./names";
-import { checkSecurityMode, resolveOperator, type GuestAccess, type OperatorSettings, type SecurityMode } from "./operator";
+import {
+    checkSecurityMode,
+    resolveOperator,
+    type GuestAccess,
+    type OperatorSettings,
+    type SecurityMode,
+} from "./operator";
 import { checkStorkKeyPairing, resolveStork, type StorkArgs, type StorkKeyPairing, type StorkSettings } from "./stork";
 import { findCollision } from "./writes";
 import {

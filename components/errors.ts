@@ -37,3 +37,15 @@ export class ConfigError extends Error {
         return `${name(this.field)}: ${renderFields(this.problem, name)}. Fix: ${renderFields(this.fix, name)}`;
     }
 }
+
+const namers = new WeakMap<object, FieldNamer>();
+
+/** Says how errors about these arguments name their fields (the program: by stack config key). */
+export function nameFieldsAs(args: object, namer: FieldNamer): void {
+    namers.set(args, namer);
+}
+
+/** How errors about these arguments name their fields: argument paths unless told otherwise. */
+export function fieldNamer(args: unknown): FieldNamer {
+    return (typeof args === "object" && args !== null && namers.get(args)) || argumentNames;
+}

@@ -229,7 +229,11 @@ export function resolveOidc(args: OidcArgs | undefined): OidcSettings | undefine
 /** Checks a supplied shared secret once its value is known. Never echoes it. */
 export function checkSharedSecret(value: string, field = "selfSigned.sharedSecret"): void {
     if (typeof value !== "string") {
-        throw new ConfigError(field, "must be a string", "use at least 32 random bytes, for example `openssl rand -hex 32`");
+        throw new ConfigError(
+            field,
+            "must be a string",
+            "use at least 32 random bytes, for example `openssl rand -hex 32`",
+        );
     }
     const bytes = Buffer.byteLength(value, "utf8");
     if (bytes < MIN_SHARED_SECRET_BYTES) {
@@ -374,7 +378,11 @@ export function checkKeyPair(privateKeyPem: string, publicKeyPem: string, field:
         // A private PEM is accepted too: its public half is derived.
         configured = spki(crypto.createPublicKey({ key: publicKeyPem, format: "pem" }));
     } catch {
-        throw new ConfigError(field, "could not be paired: the public key is not a PEM key", "give a PEM PUBLIC KEY block");
+        throw new ConfigError(
+            field,
+            "could not be paired: the public key is not a PEM key",
+            "give a PEM PUBLIC KEY block",
+        );
     }
     if (!derived.equals(configured)) {
         throw new ConfigError(

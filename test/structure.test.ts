@@ -59,6 +59,14 @@ describe("components/", () => {
             ["d", []],
         ]);
         assert.deepEqual(findCycle(graph), ["a", "b", "c", "a"]);
-        assert.equal(findCycle(new Map([["a", ["b"]], ["b", []]])), undefined);
+        assert.equal(
+            findCycle(
+                new Map([
+                    ["a", ["b"]],
+                    ["b", []],
+                ]),
+            ),
+            undefined,
+        );
     });
 });
