@@ -24,6 +24,7 @@ import {
     EC_ALGS,
     keyAlg,
     MIN_SHARED_SECRET_BYTES,
+    article,
     parsePrivateKey,
     type UsernameClaim,
 } from "./trust";
@@ -543,7 +544,11 @@ export async function verifyToken(token: string, opts: VerifyOptions): Promise<V
             return fail("the given public key could not be parsed as PEM");
         }
         const type = pub.asymmetricKeyType;
-        if (alg.startsWith("RS") && type !== "rsa") return fail(`wrong key: signed with ${alg}, the key is ${type}`);
+        if (alg.startsWith("RS") && type !== "rsa") {
+            return fail(
+                `wrong key: signed with ${alg}, which needs an RSA key; the key given is ${article(type ?? "unknown")} key`,
+            );
+        }
         if (alg.startsWith("RS") && (pub.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
             return fail("wrong key: the given RSA key is shorter than 2048 bits");
         }
@@ -557,6 +562,11 @@ export async function verifyToken(token: string, opts: VerifyOptions): Promise<V
     } catch (e) {
         if (e instanceof jose.errors.JWSSignatureVerificationFailed) {
             return fail("bad signature: the token was not signed with this key, or was changed after signing");
+        }
+        if (e instanceof jose.errors.JOSENotSupported && Array.isArray(header.crit)) {
+            return fail(
+                `the header marks ${header.crit.map((c) => JSON.stringify(c)).join(", ")} as critical (crit), an extension this checker does not implement, so it must refuse the token (RFC 7515 §4.1.11); the signature was not checked`,
+            );
         }
         return fail(
             `bad signature: ${e instanceof jose.errors.JOSEError ? e.code : "the signature could not be checked"}`,
@@ -576,6 +586,9 @@ export async function verifyToken(token: string, opts: VerifyOptions): Promise<V
         if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== "string"))) {
             return fail(`claim ${c} is not a list of strings`);
         }
+    }
+    if (!Array.isArray(payload.roles) || payload.roles.length === 0) {
+        return fail("no roles: the token names no Portworx role (such as system.view), so it would be allowed nothing");
     }
     const claims = payload as VerifiedClaims;
     const now = opts.now;

@@ -85,7 +85,8 @@ async function viaProgram(config: PulumiConfig): Promise<{ verdict: Verdict; spe
         return require(program) as unknown;
     });
     const messages = run.rejections.map((e) => e.message);
-    const refused = messages.filter((m) => m.startsWith("preflight failed"));
+    // Registration may wrap it ("error serializing property ...: preflight failed, ..."); the words stay.
+    const refused = messages.filter((m) => m.includes("preflight failed, nothing was written"));
     const verdict: Verdict = messages.length > refused.length ? "config error" : refused.length ? "refused" : "passed";
     const patch = run.recorded.find((r) => r.type.endsWith(":StorageClusterPatch"));
     return { verdict, spec: patch ? unwrapSecrets(patch.inputs.spec) : undefined, messages };
