@@ -7,30 +7,23 @@ import {
     checkSecurityMode,
     resolveOperator,
     type GuestAccess,
-    type OperatorSettings,
     type SecurityMode,
 } from "./operator";
-import { checkStorkKeyPairing, resolveStork, type StorkArgs, type StorkKeyPairing, type StorkSettings } from "./stork";
+import { checkStorkKeyPairing, resolveStork, type StorkArgs, type StorkKeyPairing } from "./stork";
+import type { RotationArgs, Settings } from "./settings";
 import { findCollision } from "./writes";
-import {
-    checkRenewBeforeShare,
-    DEFAULT_RENEW_BEFORE_SHARE,
-    resolveTokens,
-    type ResolvedToken,
-    type TokenArgs,
-} from "./tokens";
+import { checkRenewBeforeShare, DEFAULT_RENEW_BEFORE_SHARE, resolveTokens, type TokenArgs } from "./tokens";
 import {
     checkUsernameClaim,
     resolveOidc,
     resolveSelfSigned,
     type OidcArgs,
-    type OidcSettings,
     type SelfSignedArgs,
-    type SelfSignedSettings,
     type UsernameClaim,
 } from "./trust";
 
 export { ConfigError, renderFields, type FieldNamer } from "./errors";
+export type { RotationArgs, Settings } from "./settings";
 export { DURATION, label, subdomain } from "./names";
 export { checkSecurityMode, type GuestAccess, type SecurityMode } from "./operator";
 export { STORK_ISSUERS, type StorkArgs, type StorkKeyPairing, type StorkMode } from "./stork";
@@ -52,18 +45,6 @@ export {
     type SuppliedValues,
     type UsernameClaim,
 } from "./trust";
-
-/**
- * Opaque key versions: changing one regenerates that key only and rolls the pods that read it.
- *
- * @example
- * { systemKey: "2026-11" }
- */
-export interface RotationArgs {
-    systemKey?: string;
-    storkKey?: string;
-    sharedSecret?: string;
-}
 
 /**
  * Arguments of {@link PortworxAuth}.
@@ -239,31 +220,6 @@ export interface PortworxAuthArgs {
      * now: Math.floor(Date.parse("2026-11-29T00:00:00Z") / 1000)
      */
     now?: number;
-}
-
-/** Plain, validated, defaulted settings: what the pure core works from. */
-export interface Settings {
-    namespace: string;
-    storageClusterName: string;
-    secretName: string;
-    publicKeysConfigMapName: string;
-    fieldManager: string;
-    enabled: boolean;
-    securityMode: SecurityMode;
-    selfSigned?: SelfSignedSettings;
-    oidc?: OidcSettings;
-    usernameClaim: UsernameClaim;
-    stork: StorkSettings;
-    storkKeyPairing: StorkKeyPairing;
-    rotation: Required<RotationArgs>;
-    /** Operator security mode only. */
-    operator?: OperatorSettings;
-    pairedClusters: boolean;
-    takeOverExistingAuth: boolean;
-    allowUnsettledCluster: boolean;
-    /** Tokens this project mints, admin token included. */
-    tokens: ResolvedToken[];
-    tokenRenewBefore: number;
 }
 
 /**

@@ -1,6 +1,6 @@
 // The env vars and volumes this project owns on Portworx and Stork, derived from settings.
 // Pure: no Pulumi, no I/O.
-import type { Settings } from "./args";
+import type { Settings } from "./settings";
 import { STORK_ISSUERS } from "./stork";
 
 export interface SecretKeyRef {

@@ -1,7 +1,7 @@
 // Every manifest this project writes, built from settings and the live StorageCluster. The
 // component and the offline plan command both use this: one source of truth. Pure.
 import * as YAML from "yaml";
-import type { Settings } from "./args";
+import type { Settings } from "./settings";
 import {
     desiredAutopilotEnv,
     desiredPortworxEnv,
