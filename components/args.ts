@@ -3,12 +3,7 @@
 // tokens.ts, names.ts. Pure: no Pulumi runtime calls.
 import { ConfigError } from "./errors";
 import { flag, subdomain, version, word, label } from "./names";
-import {
-    checkSecurityMode,
-    resolveOperator,
-    type GuestAccess,
-    type SecurityMode,
-} from "./operator";
+import { checkSecurityMode, resolveOperator, type GuestAccess, type SecurityMode } from "./operator";
 import { checkStorkKeyPairing, resolveStork, type StorkArgs, type StorkKeyPairing } from "./stork";
 import type { RotationArgs, Settings } from "./settings";
 import { findCollision } from "./writes";
