@@ -253,7 +253,7 @@ const CORPUS: [string, string, Verdict, RegExp?][] = [
         "a key Secret named like the admin token's",
         "selfSignedIssuer: a.b\nsecretName: px-token-admin",
         "config error",
-        /^secretName: "px-token-admin" is the Secret the admin token \(adminToken\) is written to/,
+        /^adminToken: would write Secret portworx\/px-token-admin .*\(set by secretName\)/,
     ],
     [
         "a renewal window too short for a token, in percent",
