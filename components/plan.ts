@@ -1,7 +1,7 @@
 // Every manifest this project writes, built from settings and the live StorageCluster. The
 // component and the offline plan command both use this: one source of truth. Pure.
 import * as YAML from "yaml";
-import type { Settings } from "./args";
+import type { Settings } from "./settings";
 import {
     desiredAutopilotEnv,
     desiredPortworxEnv,
@@ -97,8 +97,8 @@ export interface Plan {
 const SECRET_LOOKING = /secret|passw|token|private|credential|(^|_)key($|_)|apikey|(^|_)auth($|_)/i;
 /** Names that look secret but hold settings: a Vault auth method, a key file's path... */
 const SETTING_SUFFIX = /_(METHOD|ROLE|PATH|FILE|DIR|NAMESPACE|URL|ADDR|MOUNT|NAME|ID)$/i;
-/** A URL with a password in it, such as a proxy's. */
-const URL_CREDENTIALS = /:\/\/[^/@\s:]+:[^/@\s]+@/;
+/** A URL with a password in it, such as a proxy's; the user name may be empty (`http://:pw@proxy`). */
+const URL_CREDENTIALS = /:\/\/[^/@\s:]*:[^/@\s]+@/;
 
 /** A user entry with a literal value under a secret-looking name (ours never hold literals that are secret). */
 function isLiteralSecret(e: EnvVar): boolean {

@@ -265,7 +265,7 @@ describe("the operator's security mode", () => {
     });
 
     test("refused settings name the field", () => {
-        assert.throws(() => resolveSettings({ ...args, selfSigned: undefined }), /^ConfigError: selfSigned: /);
+        assert.throws(() => resolveSettings({ ...args, selfSigned: undefined }), /^ConfigError: selfSigned\.issuer: /);
         assert.throws(() => resolveSettings({ ...args, stork: { mode: "deployment" } }), /^ConfigError: stork\.mode: /);
         assert.throws(() => resolveSettings({ ...args, storkKeyPairing: "apps" }), /^ConfigError: storkKeyPairing: /);
         assert.throws(() => resolveSettings({ ...args, tokenLifetime: "1 day" }), /^ConfigError: tokenLifetime: /);
