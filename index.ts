@@ -3,21 +3,31 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { PortworxAuth } from "./components";
-import { argsFromConfig } from "./components/config";
+import { argsFromConfig, configNames } from "./components/config";
+import { ConfigError } from "./components/errors";
 
 const config = new pulumi.Config();
-const args = argsFromConfig({
-    get: (k) => config.get(k),
-    getBoolean: (k) => config.getBoolean(k),
-    getNumber: (k) => config.getNumber(k),
-    getObject: (k) => config.getObject(k),
-    getSecret: (k) => config.getSecret(k),
-    // Paths in stack config are relative to the project, where Pulumi.yaml is.
-    readFile: (p) => fs.readFileSync(path.resolve(__dirname, p), "utf8"),
-});
+
+function readArgs() {
+    try {
+        return argsFromConfig({
+            keys: () =>
+                Object.keys(pulumi.runtime.allConfig())
+                    .filter((k) => k.startsWith(`${config.name}:`))
+                    .map((k) => k.slice(config.name.length + 1)),
+            get: (k) => config.get(k),
+            getSecret: (k) => config.getSecret(k),
+            // Paths in stack config are relative to the project, where Pulumi.yaml is.
+            readFile: (p) => fs.readFileSync(path.resolve(__dirname, p), "utf8"),
+        });
+    } catch (e) {
+        // A RunError is reported by its message alone: a config mistake needs no stack trace.
+        throw e instanceof ConfigError ? new pulumi.RunError(e.describe(configNames)) : e;
+    }
+}
 
 // The stack's `kubernetes:context` selects the cluster through the default provider.
-const auth = new PortworxAuth("portworx-auth", args);
+const auth = new PortworxAuth("portworx-auth", readArgs());
 
 export const secretName = auth.secretName;
 export const systemKey = auth.systemKey;

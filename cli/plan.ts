@@ -1,56 +1,73 @@
 // `npm run plan -- --stack dev [--live storagecluster.yaml]`: prints what `pulumi up` would
-// write for a stack, with no cluster, no Pulumi CLI and no credentials.
+// write for a stack, with no cluster, no Pulumi CLI and no credentials. The stack's config is
+// read as Pulumi hands it to the program (cli/stack-config.ts) and goes through the program's own
+// reading (components/config.ts), so the plan and `pulumi up` see the same arguments.
+//
+// Exit status: 0 preflight passed; 1 preflight refused the cluster; 2 bad config, flags or files
+// (one line naming the key, flag or file and the fix); 3 a bug (no stack trace unless asked for).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import * as YAML from "yaml";
-import { checkSuppliedValues, ConfigError, resolveSettings } from "../components/args";
-import { argsFromConfig } from "../components/config";
-import { buildPlan, REDACTED, renderPlan } from "../components/plan";
+import { resolveSettings, type Settings } from "../components/args";
+import { argsFromConfig, configNames, PROJECT, type ConfigSource } from "../components/config";
+import { ConfigError } from "../components/errors";
+import { buildPlan, REDACTED, renderPlan, type Plan } from "../components/plan";
 import type { LiveDeployment, LiveStorageCluster } from "../components/preflight";
+import { checkSuppliedValues } from "../components/trust";
+import { pulumiConfig, type PulumiConfig } from "./stack-config";
 
 const ROOT = path.resolve(__dirname, "..");
-const PROJECT = "portworx-auth";
+export const SAMPLE_LIVE = path.join("examples", "storagecluster.yaml");
 
-/** Stack config as the program sees it: Pulumi.yaml defaults under the stack file's values. */
-export function stackConfig(stack: string, root = ROOT): Map<string, unknown> {
-    const project = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8"));
-    const file = path.join(root, project.stackConfigDir ?? ".", `Pulumi.${stack}.yaml`);
+/** A file a flag or the project names, or a ConfigError naming it: never an errno trace. */
+function readNamed(what: string, file: string, fix: string): string {
+    let stat: fs.Stats;
+    try {
+        stat = fs.statSync(file);
+    } catch {
+        throw new ConfigError(what, `no file ${file}`, fix);
+    }
+    if (stat.isDirectory()) throw new ConfigError(what, `${file} is a directory, not a file`, fix);
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new ConfigError(what, `${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? "error"})`, fix);
+    }
+}
+
+function projectFile(root: string): { text: string; stackDir: string } {
+    const file = path.join(root, "Pulumi.yaml");
+    const text = readNamed("Pulumi.yaml", file, "run the plan from a checkout of this project");
+    const project = YAML.parse(text, { prettyErrors: false }) as { stackConfigDir?: unknown } | null;
+    const dir = typeof project?.stackConfigDir === "string" ? project.stackConfigDir : ".";
+    return { text, stackDir: path.join(root, dir) };
+}
+
+/** The config the program receives for a stack, as the Pulumi CLI makes it from the stack file and Pulumi.yaml. */
+export function stackConfig(stack: string, root = ROOT): PulumiConfig {
+    const { text, stackDir } = projectFile(root);
+    const file = path.join(stackDir, `Pulumi.${stack}.yaml`);
+    const rel = path.relative(root, file);
     if (!fs.existsSync(file)) {
         throw new ConfigError(
             "--stack",
-            `no stack file ${path.relative(root, file)}`,
-            `create it, or pick one of: ${listStacks(root).join(", ")}`,
+            `no stack file ${rel}`,
+            `create it, or pick one of: ${listStacks(root).join(", ") || "(none)"}`,
         );
     }
-    const values = new Map<string, unknown>();
-    for (const [k, v] of Object.entries(project.config ?? {})) {
-        const d = (v as { default?: unknown }).default;
-        if (d !== undefined) values.set(k, d);
-    }
-    const stackFile = YAML.parse(fs.readFileSync(file, "utf8")) ?? {};
-    for (const [k, v] of Object.entries(stackFile.config ?? {})) {
-        if (k.startsWith(`${PROJECT}:`)) values.set(k.slice(PROJECT.length + 1), v);
-    }
-    // Pulumi refuses to run a stack that leaves a declared key without a default unset.
-    for (const k of Object.keys(project.config ?? {})) {
-        if (!values.has(k)) {
-            throw new ConfigError(
-                k,
-                `stack ${stack} does not set it, and Pulumi.yaml declares it without a default, so Pulumi would refuse to run`,
-                `pulumi config set ${k} VALUE --stack ${stack}`,
-            );
-        }
-    }
-    return values;
+    const stackText = readNamed(rel, file, `fix ${rel}`);
+    return pulumiConfig(text, stackText, { project: "Pulumi.yaml", stack: rel });
 }
 
 /** Stack names from `<stackConfigDir>/Pulumi.<stack>.yaml`; empty when the checkout has none. */
 export function listStacks(root = ROOT): string[] {
-    const projectFile = path.join(root, "Pulumi.yaml");
-    if (!fs.existsSync(projectFile)) return [];
-    const project = YAML.parse(fs.readFileSync(projectFile, "utf8")) ?? {};
-    const dir = path.join(root, project.stackConfigDir ?? ".");
+    let dir: string;
+    try {
+        dir = projectFile(root).stackDir;
+    } catch {
+        return [];
+    }
     if (!fs.existsSync(dir)) return [];
     return fs
         .readdirSync(dir)
@@ -59,81 +76,279 @@ export function listStacks(root = ROOT): string[] {
         .sort();
 }
 
-/** Builds the plan text and whether preflight passed. */
+/** The program's config source over what Pulumi would hand it; encrypted values stay unknown. */
+export function configSource(config: PulumiConfig, root: string): ConfigSource {
+    const prefix = `${PROJECT}:`;
+    const encrypted = new Set(config.secure);
+    return {
+        keys: () =>
+            [...Object.keys(config.values), ...config.secure]
+                .filter((k) => k.startsWith(prefix))
+                .map((k) => k.slice(prefix.length)),
+        get: (k) => {
+            if (encrypted.has(prefix + k)) {
+                throw new ConfigError(
+                    k,
+                    "is encrypted in the stack file, so the offline plan cannot read it (only sharedSecret and rsaPrivateKey are read as secrets)",
+                    `store it in plain text (pulumi config set ${k} VALUE), or check it with pulumi preview`,
+                );
+            }
+            return config.values[prefix + k];
+        },
+        getSecret: (k) => (encrypted.has(prefix + k) ? REDACTED : config.values[prefix + k]),
+        readFile: (p) => fs.readFileSync(path.resolve(root, p), "utf8"),
+    };
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** `kind namespace/name` of a Kubernetes object, for messages. */
+function describeObject(o: unknown): string {
+    const m = isObj(o) && isObj(o.metadata) ? o.metadata : {};
+    return `${isObj(o) && typeof o.kind === "string" ? o.kind : "object"} ${String(m.namespace ?? "?")}/${String(m.name ?? "?")}`;
+}
+
+/**
+ * The object a flag names in kubectl's YAML: one object, a `kind: List` (what `kubectl get`
+ * prints without a name), or several documents; picked by kind, name and namespace.
+ */
+export function readLiveObject(
+    flag: string,
+    file: string,
+    want: { kind: string; name: string; namespace: string; command: string },
+): Obj {
+    const fix = `pass the output of ${want.command}`;
+    const text = readNamed(flag, file, fix);
+    const lineCounter = new YAML.LineCounter();
+    const docs = YAML.parseAllDocuments(text, { prettyErrors: false, lineCounter });
+    const all = Array.isArray(docs) ? docs : [docs];
+    for (const d of all) {
+        const problem = d.errors[0];
+        if (problem) {
+            const { line, col } = lineCounter.linePos(problem.pos[0]);
+            // Never the parser's message: it quotes the line, and live objects may hold literal secrets.
+            throw new ConfigError(flag, `${file} is not valid YAML at line ${line}, column ${col}`, fix);
+        }
+    }
+    const objects: unknown[] = [];
+    for (const d of all) {
+        const v: unknown = d.toJS();
+        if (v === null || v === undefined) continue;
+        if (isObj(v) && typeof v.kind === "string" && v.kind.endsWith("List") && Array.isArray(v.items)) {
+            objects.push(...v.items);
+        } else {
+            objects.push(v);
+        }
+    }
+    if (objects.length === 0) throw new ConfigError(flag, `${file} is empty`, fix);
+    const bad = objects.findIndex((o) => !isObj(o) || !isObj(o.metadata));
+    if (bad >= 0) {
+        throw new ConfigError(flag, `${file} holds something that is not a Kubernetes object (item ${bad})`, fix);
+    }
+    const id = `${want.namespace}/${want.name}`;
+    const match = (objects as Obj[]).find((o) => {
+        const m = o.metadata as Obj;
+        return o.kind === want.kind && m.name === want.name && (m.namespace ?? want.namespace) === want.namespace;
+    });
+    if (!match) {
+        throw new ConfigError(
+            flag,
+            `${file} holds ${objects.map(describeObject).join(", ")}; none is the ${want.kind} ${id} this stack configures`,
+            fix,
+        );
+    }
+    return match;
+}
+
+/** Refuses the shapes kubectl never prints, naming the file and field, so the plan never trips on them. */
+function checkEnvList(flag: string, file: string, field: string, list: unknown): void {
+    if (list === undefined || list === null) return;
+    if (!Array.isArray(list)) {
+        throw new ConfigError(
+            flag,
+            `${file}: ${field} is not a list (kubectl prints env as a list of { name, value })`,
+            `fix ${field} in ${file}`,
+        );
+    }
+    list.forEach((e, i) => {
+        if (!isObj(e) || typeof e.name !== "string" || e.name === "") {
+            throw new ConfigError(
+                flag,
+                `${file}: ${field}[${i}] is not an entry with a name`,
+                `fix or remove ${field}[${i}] in ${file}`,
+            );
+        }
+    });
+}
+
+export function checkLiveStorageCluster(flag: string, file: string, live: Obj): LiveStorageCluster {
+    const spec = live.spec;
+    if (spec === undefined || spec === null) return live as LiveStorageCluster;
+    if (!isObj(spec)) throw new ConfigError(flag, `${file}: spec is not a map`, `fix spec in ${file}`);
+    checkEnvList(flag, file, "spec.env", spec.env);
+    checkEnvList(flag, file, "spec.volumes", spec.volumes);
+    if (spec.stork !== undefined && spec.stork !== null) {
+        if (!isObj(spec.stork)) {
+            throw new ConfigError(flag, `${file}: spec.stork is not a map`, `fix spec.stork in ${file}`);
+        }
+        checkEnvList(flag, file, "spec.stork.env", spec.stork.env);
+    }
+    if (spec.security !== undefined && spec.security !== null && !isObj(spec.security)) {
+        throw new ConfigError(flag, `${file}: spec.security is not a map`, `fix spec.security in ${file}`);
+    }
+    if (spec.nodes !== undefined && spec.nodes !== null) {
+        if (!Array.isArray(spec.nodes)) {
+            throw new ConfigError(flag, `${file}: spec.nodes is not a list`, `fix spec.nodes in ${file}`);
+        }
+        spec.nodes.forEach((n, i) => {
+            if (!isObj(n)) {
+                throw new ConfigError(
+                    flag,
+                    `${file}: spec.nodes[${i}] is not a map`,
+                    `fix or remove spec.nodes[${i}] in ${file}`,
+                );
+            }
+            checkEnvList(flag, file, `spec.nodes[${i}].env`, n.env);
+        });
+    }
+    return live as LiveStorageCluster;
+}
+
+function checkLiveDeployment(flag: string, file: string, live: Obj): LiveDeployment {
+    const containers = (((live.spec as Obj | undefined)?.template as Obj | undefined)?.spec as Obj | undefined)
+        ?.containers;
+    if (containers !== undefined && !Array.isArray(containers)) {
+        throw new ConfigError(flag, `${file}: spec.template.spec.containers is not a list`, `fix it in ${file}`);
+    }
+    (containers ?? []).forEach((c: unknown, i: number) => {
+        if (!isObj(c) || typeof c.name !== "string") {
+            throw new ConfigError(
+                flag,
+                `${file}: spec.template.spec.containers[${i}] has no name`,
+                `fix it in ${file}`,
+            );
+        }
+        checkEnvList(flag, file, `spec.template.spec.containers[${i}].env`, c.env);
+    });
+    return live as LiveDeployment;
+}
+
+/** Options of {@link planStack}. */
+export interface PlanOptions {
+    root?: string;
+    /** Deployment mode: `kubectl get deployment stork -o yaml` output; unread when unset. */
+    storkLivePath?: string;
+}
+
+/** The settings and the checks of every plain-text value, exactly as the program makes them. */
+export async function settingsFromConfig(config: PulumiConfig, root = ROOT): Promise<Settings> {
+    const source = configSource(config, root);
+    const args = argsFromConfig(source);
+    const settings = resolveSettings(args);
+    // Plain-text values are checked as the component checks them; encrypted ones only pulumi can read.
+    const known = (k: string) => (config.secure.includes(`${PROJECT}:${k}`) ? undefined : source.getSecret(k));
+    await checkSuppliedValues({
+        sharedSecret: known("sharedSecret") as string | undefined,
+        rsaPublicKey: args.selfSigned?.rsaPublicKey as string | undefined,
+        ecdsaPublicKey: args.selfSigned?.ecdsaPublicKey as string | undefined,
+        rsaPrivateKey: known("rsaPrivateKey") as string | undefined,
+    });
+    return settings;
+}
+
+/** Builds the plan text and whether preflight passed. Throws ConfigError for bad config, flags or files. */
 export async function planStack(
     stack: string,
     livePath: string,
     root = ROOT,
-    /** Deployment mode: `kubectl get deployment stork -o yaml` output; unread when unset. */
     storkLivePath?: string,
-): Promise<{ text: string; ok: boolean }> {
-    const values = stackConfig(stack, root);
-    const plain = (k: string) => {
-        const v = values.get(k);
-        return v === undefined || v === null || typeof v === "object" ? undefined : String(v);
-    };
-    const args = argsFromConfig({
-        get: plain,
-        getBoolean: (k) => {
-            const v = values.get(k);
-            return v === undefined ? undefined : v === true || v === "true";
-        },
-        getNumber: (k) => {
-            const v = values.get(k);
-            return v === undefined ? undefined : Number(v);
-        },
-        getObject: (k) => values.get(k),
-        // Encrypted values stay encrypted: the plan only knows one is set.
-        getSecret: (k) => (values.has(k) ? REDACTED : undefined),
-        readFile: (p) => fs.readFileSync(path.resolve(root, p), "utf8"),
-    });
-    const settings = resolveSettings(args);
-    const { rsaPublicKey, ecdsaPublicKey } = args.selfSigned ?? {};
-    await checkSuppliedValues({
-        rsaPublicKey: rsaPublicKey as string | undefined,
-        ecdsaPublicKey: ecdsaPublicKey as string | undefined,
-    });
-    if (!fs.existsSync(livePath)) {
-        throw new ConfigError(
-            "--live",
-            `no file ${livePath}`,
-            "pass the output of kubectl get storagecluster NAME -n NAMESPACE -o yaml",
-        );
-    }
-    const live = YAML.parse(fs.readFileSync(livePath, "utf8")) as LiveStorageCluster | null;
-    if (storkLivePath !== undefined && !fs.existsSync(storkLivePath)) {
-        throw new ConfigError(
-            "--stork-live",
-            `no file ${storkLivePath}`,
-            "pass the output of kubectl get deployment stork -n NAMESPACE -o yaml",
-        );
-    }
-    const storkLive =
-        storkLivePath === undefined
-            ? undefined
-            : (YAML.parse(fs.readFileSync(storkLivePath, "utf8")) as LiveDeployment | null);
-    const plan = buildPlan(settings, live, storkLive);
-    return {
-        text: renderPlan(plan, `stack ${stack}, live ${path.relative(root, path.resolve(livePath)) || livePath}`),
-        ok: plan.findings.length === 0,
-    };
+): Promise<{ text: string; ok: boolean; plan: Plan }> {
+    return planConfig(stackConfig(stack, root), stack, livePath, root, storkLivePath);
 }
 
-async function main(): Promise<number> {
-    const { values } = parseArgs({
-        options: { stack: { type: "string" }, live: { type: "string" }, "stork-live": { type: "string" } },
-        allowPositionals: false,
-    });
-    if (!values.stack) {
-        process.stderr.write(
-            `usage: npm run plan -- --stack NAME [--live storagecluster.yaml] [--stork-live stork-deployment.yaml]\nstacks: ${listStacks(ROOT).join(", ")}\n`,
+/** {@link planStack} for config already read. */
+export async function planConfig(
+    config: PulumiConfig,
+    stack: string,
+    livePath: string,
+    root = ROOT,
+    storkLivePath?: string,
+): Promise<{ text: string; ok: boolean; plan: Plan }> {
+    const s = await settingsFromConfig(config, root);
+    const sample = path.resolve(livePath) === path.resolve(root, SAMPLE_LIVE);
+    const want = {
+        kind: "StorageCluster",
+        name: s.storageClusterName,
+        namespace: s.namespace,
+        command: `kubectl get storagecluster ${s.storageClusterName} -n ${s.namespace} -o yaml`,
+    };
+    // The sample stands in for the stack's own StorageCluster, under its name.
+    const object = sample
+        ? { ...readLiveObject("--live", livePath, { ...want, name: "px-cluster", namespace: "portworx" }) }
+        : readLiveObject("--live", livePath, want);
+    if (sample) object.metadata = { ...(object.metadata as Obj), name: s.storageClusterName, namespace: s.namespace };
+    const live = checkLiveStorageCluster("--live", livePath, object);
+    let storkLive: LiveDeployment | undefined;
+    if (storkLivePath !== undefined) {
+        if (s.securityMode !== "env" || s.stork.mode !== "deployment") {
+            throw new ConfigError(
+                "--stork-live",
+                `only applies with storkMode deployment in securityMode env; this stack has storkMode ${s.stork.mode}, securityMode ${s.securityMode}`,
+                "leave --stork-live out",
+            );
+        }
+        storkLive = checkLiveDeployment(
+            "--stork-live",
+            storkLivePath,
+            readLiveObject("--stork-live", storkLivePath, {
+                kind: "Deployment",
+                name: s.stork.deploymentName,
+                namespace: s.stork.namespace,
+                command: `kubectl get deployment ${s.stork.deploymentName} -n ${s.stork.namespace} -o yaml`,
+            }),
         );
-        return 2;
     }
+    const plan = buildPlan(s, live, storkLive);
+    const shown = path.relative(root, path.resolve(livePath)) || livePath;
+    let text = renderPlan(plan, `stack ${stack}, live ${shown}${sample ? " (a sample, not your cluster)" : ""}`);
+    const notices = [
+        ...(sample
+            ? [
+                  `Planned against ${SAMPLE_LIVE}, a sample StorageCluster shipped with this project (named ${s.namespace}/${s.storageClusterName} here), not your cluster. For your cluster: kubectl get storagecluster ${s.storageClusterName} -n ${s.namespace} -o yaml > live.yaml, then npm run plan -- --stack ${stack} --live live.yaml`,
+              ]
+            : []),
+        ...config.rewritten
+            .filter((r) => r.key.startsWith(`${PROJECT}:`))
+            .map(
+                (r) =>
+                    `${r.key.slice(PROJECT.length + 1)}: the stack file has ${r.written} unquoted, which YAML reads as a ${/^(true|false)$/.test(r.passed) ? "boolean" : /^[0-9]{4}-/.test(r.passed) ? "date" : "number"}, so Pulumi passes "${r.passed}". Quote it ("${r.written}") if you meant the text.`,
+            ),
+    ];
+    if (notices.length) {
+        const [title, ...rest] = text.split("\n");
+        text = [title, "", ...notices.map((n) => `Note: ${n}`), ...rest].join("\n");
+        if (sample) text += `Note: the sample, not your cluster, was planned against (see the first note).\n`;
+    }
+    return { text, ok: plan.findings.length === 0, plan };
+}
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
     try {
+        let values;
+        try {
+            ({ values } = parseArgs({
+                args: argv,
+                options: { stack: { type: "string" }, live: { type: "string" }, "stork-live": { type: "string" } },
+                allowPositionals: false,
+            }));
+        } catch (e) {
+            throw new ConfigError("usage", (e as Error).message.replace(/\.$/, ""), "see the usage below");
+        }
+        if (!values.stack) throw new ConfigError("--stack", "is required", "name a stack, such as --stack dev");
         const { text, ok } = await planStack(
             values.stack,
-            values.live ?? path.join(ROOT, "examples", "storagecluster.yaml"),
+            values.live ?? path.join(ROOT, SAMPLE_LIVE),
             ROOT,
             values["stork-live"],
         );
@@ -141,10 +356,22 @@ async function main(): Promise<number> {
         return ok ? 0 : 1;
     } catch (e) {
         if (e instanceof ConfigError) {
-            process.stderr.write(`portworx-auth: ${e.message}\n`);
+            process.stderr.write(`portworx-auth: ${e.describe(configNames)}\n`);
+            if (e.field === "usage" || e.field === "--stack") {
+                process.stderr.write(
+                    `usage: npm run plan -- --stack NAME [--live storagecluster.yaml] [--stork-live stork-deployment.yaml]\nstacks: ${listStacks(ROOT).join(", ")}\n`,
+                );
+            }
             return 2;
         }
-        throw e;
+        // A bug: say so in one line; the trace only on request, since it could quote an input.
+        process.stderr.write(
+            `portworx-auth: internal error (${e instanceof Error ? e.name : "error"}); please report it. Set PORTWORX_AUTH_DEBUG=1 for the stack trace.\n`,
+        );
+        if (process.env.PORTWORX_AUTH_DEBUG === "1") {
+            process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+        }
+        return 3;
     }
 }
 

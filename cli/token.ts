@@ -3,7 +3,8 @@
 // printed. `--silent` keeps npm's banner out of stdout, which a pipe or $(...) would capture.
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
-import { ConfigError } from "../components/args";
+import { ConfigError } from "../components/errors";
+import { checkSelfSignedIssuer } from "../components/trust";
 import {
     CLOCK_SKEW_SECONDS,
     formatDuration,
@@ -119,7 +120,8 @@ async function readKey(values: Values, io: CliIo): Promise<Key> {
 }
 
 async function mint(values: Values, io: CliIo): Promise<number> {
-    const issuer = required(values, "issuer");
+    // The issuers the component accepts, and no others: a token for any other issuer never verifies.
+    const issuer = checkSelfSignedIssuer(required(values, "issuer"), "--issuer");
     const name = required(values, "name");
     const roles = list(required(values, "roles"), "roles", false);
     const groupsText = str(values, "groups");
@@ -141,7 +143,11 @@ async function mint(values: Values, io: CliIo): Promise<number> {
     let signingKey: SigningKey;
     if (key.kind === "secret") {
         if (alg !== undefined && alg !== "HS256") {
-            throw new UsageError(`--alg ${alg} needs a PEM private key, but the key is a shared secret`);
+            throw new UsageError(
+                /^HS(384|512)$/.test(alg)
+                    ? `--alg ${alg}: mint signs shared-secret tokens with HS256 only (Portworx verifies HS256, HS384 and HS512 alike)`
+                    : `--alg ${alg} signs with a private key, but the key given is a shared secret; give a PEM private key with --key-file`,
+            );
         }
         signingKey = { alg: "HS256", secret: key.secret };
     } else {

@@ -1,6 +1,7 @@
 // The env vars and volumes this project owns on Portworx and Stork, derived from settings.
 // Pure: no Pulumi, no I/O.
-import type { Settings } from "./args";
+import type { Settings } from "./settings";
+import { STORK_ISSUERS } from "./stork";
 
 export interface SecretKeyRef {
     name: string;
@@ -88,11 +89,7 @@ export const STORK_ENV = {
  */
 export const KEYS_REVISION_ENV = "PX_AUTH_KEYS_REVISION";
 
-/** Issuers Stork signs with, per pairing (facts §6). */
-export const STORK_ISSUERS = {
-    stork: "stork.openstorage.io",
-    apps: "apps.portworx.io",
-} as const;
+export { STORK_ISSUERS };
 
 export const PUBLIC_KEYS_VOLUME = "portworx-auth-public-keys";
 export const PUBLIC_KEYS_MOUNT = "/etc/portworx-auth";

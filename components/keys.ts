@@ -1,7 +1,7 @@
 // Where each key comes from in this run, and which data keys each key Secret holds. The live
 // cluster is the source of truth for keys in use: a key the live StorageCluster (or Stork's
 // Deployment) refers to is read back and kept, whatever the Pulumi state holds. Pure.
-import type { Settings } from "./args";
+import type { Settings } from "./settings";
 import {
     KEYS_REVISION_ENV,
     LEGACY_STORK_KEY,

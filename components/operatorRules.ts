@@ -1,7 +1,7 @@
 // What the operator and Stork do with an update, as their source says (README, "The operator
 // versions this was checked against"): how Portworx pods roll under `spec.updateStrategy`, what
 // Stork's tokens carry, and TLS on `spec.security`. Pure: plain data in, text out.
-import type { Settings } from "./args";
+import type { Settings } from "./settings";
 import { securityTlsOn, type LiveSecurity, type LiveStorageCluster } from "./preflight";
 
 /** `spec.updateStrategy` of a StorageCluster. */

@@ -1,7 +1,7 @@
 // Every manifest this project writes, built from settings and the live StorageCluster. The
 // component and the offline plan command both use this: one source of truth. Pure.
 import * as YAML from "yaml";
-import type { Settings } from "./args";
+import type { Settings } from "./settings";
 import {
     desiredAutopilotEnv,
     desiredPortworxEnv,
@@ -102,8 +102,8 @@ export interface Plan {
 const SECRET_LOOKING = /secret|passw|token|private|credential|(^|_)key($|_)|apikey|(^|_)auth($|_)/i;
 /** Names that look secret but hold settings: a Vault auth method, a key file's path... */
 const SETTING_SUFFIX = /_(METHOD|ROLE|PATH|FILE|DIR|NAMESPACE|URL|ADDR|MOUNT|NAME|ID)$/i;
-/** A URL with a password in it, such as a proxy's. */
-const URL_CREDENTIALS = /:\/\/[^/@\s:]+:[^/@\s]+@/;
+/** A URL with a password in it, such as a proxy's; the user name may be empty (`http://:pw@proxy`). */
+const URL_CREDENTIALS = /:\/\/[^/@\s:]*:[^/@\s]+@/;
 
 /** A user entry with a literal value under a secret-looking name (ours never hold literals that are secret). */
 function isLiteralSecret(e: EnvVar): boolean {
@@ -364,7 +364,11 @@ function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env:
 
 /** Notes on the keys: moves from the old layout, rotations against the cluster, old keys removed. */
 function keyNotes(s: Settings, keys: KeyPlan): string[] {
-    const notes: string[] = [];
+    // A new key is news only where the cluster already holds others; the plan lists them all.
+    const secured = keys.keys.some((k) => k.live);
+    const notes: string[] = describeKeys(keys)
+        .filter((_, i) => keys.keys[i].origin === "rotated" || (secured && keys.keys[i].origin === "new"))
+        .map((line) => `Keys: ${line}.`);
     const legacy = keys.keys.filter(
         (k) =>
             k.origin === "kept" &&

@@ -2,7 +2,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
-import { checkSuppliedValues, ConfigError, resolveSettings, type PortworxAuthArgs, type Settings } from "./args";
+import { resolveSettings, type PortworxAuthArgs, type Settings } from "./args";
+import { ConfigError, fieldNamer } from "./errors";
 import { PUBLIC_KEY_FILES, type KeyRole } from "./env";
 import { planKeys, type KeyPlan, type KeySource, type LiveSecretKeys, type SecretId } from "./keys";
 import {
@@ -16,6 +17,7 @@ import {
 import type { LiveDeployment, LiveStorageCluster } from "./preflight";
 import { registerTenancyClasses } from "./tenantResources";
 import { mintToken, signingKeyFor, TOKEN_SECRET_KEY } from "./tokens";
+import { checkSuppliedValues } from "./trust";
 
 /** Bytes of entropy in each generated key; hex-encoded, so safe in env vars and YAML. */
 const KEY_BYTES = 32;
@@ -52,6 +54,7 @@ function readKey(
         throw new pulumi.ResourceError(
             `the live cluster refers to data key ${at.key} of Secret ${at.secret}, which has no such key, so the key in use cannot be kept. Fix: restore that data key (pods that restart now fail to start), or remove the reference from the StorageCluster and run again to generate a new key`,
             resource,
+            true,
         );
     }
     return Buffer.from(b64, "base64").toString("utf8");
@@ -105,11 +108,15 @@ export class PortworxAuth extends pulumi.ComponentResource {
         // Nothing from args goes to super: they may hold secrets.
         super("portworx-auth:index:PortworxAuth", name, {}, opts);
 
+        // A bad input is the user's to fix, not ours to debug: its message, named as they set it, and no stack.
+        const names = fieldNamer(args);
+        const refuse = (e: unknown) =>
+            e instanceof ConfigError ? new pulumi.ResourceError(e.describe(names), this, true) : e;
         let settings: Settings;
         try {
             settings = resolveSettings(args);
         } catch (e) {
-            throw e instanceof ConfigError ? new pulumi.ResourceError(e.message, this) : e;
+            throw refuse(e);
         }
         const s = settings;
 
@@ -172,6 +179,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
                     throw new pulumi.ResourceError(
                         `preflight failed, nothing was written:\n${p.findings.map((f) => `  - ${f.field}: ${f.message}`).join("\n")}`,
                         this,
+                        true,
                     );
                 }
                 return p;
@@ -187,15 +195,9 @@ export class PortworxAuth extends pulumi.ComponentResource {
             ])
             .apply(async ([sharedSecret, rsaPublicKey, ecdsaPublicKey, rsaPrivateKey]) => {
                 try {
-                    await checkSuppliedValues({ sharedSecret, rsaPublicKey, ecdsaPublicKey });
-                    if (rsaPrivateKey !== undefined) {
-                        signingKeyFor(
-                            { privateKeyPem: rsaPrivateKey, publicKeyPem: rsaPublicKey },
-                            "selfSigned.rsaPrivateKey",
-                        );
-                    }
+                    await checkSuppliedValues({ sharedSecret, rsaPublicKey, ecdsaPublicKey, rsaPrivateKey });
                 } catch (e) {
-                    throw e instanceof ConfigError ? new pulumi.ResourceError(e.message, this) : e;
+                    throw refuse(e);
                 }
                 return true;
             });
@@ -291,6 +293,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(
                 "now: must be whole unix seconds. Fix: pass Math.floor(Date.now() / 1000), or leave it unset",
                 this,
+                true,
             );
         }
         const minted: pulumi.Output<Record<string, string>> =

@@ -1,5 +1,5 @@
 // Checks on the live StorageCluster before anything is written. Pure.
-import type { Settings } from "./args";
+import type { Settings } from "./settings";
 import { KEYS_REVISION_ENV, SYSTEM_SECRET, type EnvVar, type Volume } from "./env";
 
 /** The parts of a live StorageCluster this project reads. */

@@ -16,7 +16,20 @@
 // with HS256 or RS256 only (`signingKeyFor` refuses EC keys); the CLI's one-off tokens may be ES*.
 import * as crypto from "node:crypto";
 import * as jose from "jose";
-import { ConfigError, EC_ALGS, keyAlg, label, MIN_SHARED_SECRET_BYTES, subdomain, type UsernameClaim } from "./args";
+import { ConfigError } from "./errors";
+import { label, subdomain } from "./names";
+import {
+    checkKeyPair,
+    checkRsaPrivateKey,
+    EC_ALGS,
+    keyAlg,
+    MIN_SHARED_SECRET_BYTES,
+    article,
+    parsePrivateKey,
+    type UsernameClaim,
+} from "./trust";
+
+export { checkKeyPair };
 
 /** Anchor of the issue-time grid: 2026-01-01T00:00:00Z, in unix seconds. */
 export const DEFAULT_EPOCH = Date.UTC(2026, 0, 1) / 1000;
@@ -167,8 +180,8 @@ export function checkTokenLifetime(
     if (lifetimeSeconds * share <= CLOCK_SKEW_SECONDS * 2) {
         throw new ConfigError(
             field,
-            "leaves too little time after renewal at this renewBeforeShare",
-            "use a longer lifetime or a larger renewBeforeShare",
+            `leaves ${Math.floor(lifetimeSeconds * share)}s to renew in (renewal starts when ${percent(share)} of it is left, per {tokenRenewBefore}); more than ${CLOCK_SKEW_SECONDS * 2}s is needed`,
+            "use a longer lifetime or a larger {tokenRenewBefore}",
         );
     }
     return { lifetime, lifetimeSeconds };
@@ -186,7 +199,7 @@ export function checkTokenLifetime(
  */
 export function resolveTokens(tokens: unknown, ctx: TokenContext): ResolvedToken[] {
     if (typeof ctx.issuer !== "string" || ctx.issuer === "") {
-        throw new ConfigError("tokens", "need a self-signed issuer", "set selfSigned.issuer");
+        throw new ConfigError("tokens", "need a self-signed issuer", "set {selfSigned.issuer}");
     }
     const share = ctx.renewBeforeShare ?? DEFAULT_RENEW_BEFORE_SHARE;
     if (tokens === undefined || tokens === null) tokens = [];
@@ -201,7 +214,8 @@ export function resolveTokens(tokens: unknown, ctx: TokenContext): ResolvedToken
     const names = new Set<string>();
     return given.map((raw, idx) => {
         // Errors name the user's index, not the index after the admin token was added.
-        const at = offset && idx === 0 ? "adminToken" : `tokens[${idx - offset}]`;
+        const admin = offset === 1 && idx === 0;
+        const at = admin ? "adminToken" : `tokens[${idx - offset}]`;
         if (!isRecord(raw)) throw new ConfigError(at, "must be an object", "give { name, roles, ... }");
         for (const k of Object.keys(raw)) {
             if (!TOKEN_FIELDS.includes(k)) {
@@ -240,6 +254,11 @@ export function resolveTokens(tokens: unknown, ctx: TokenContext): ResolvedToken
         }
         return t;
     });
+}
+
+/** A share as a percentage: 0.25 is "25%". */
+export function percent(share: number): string {
+    return `${Math.round(share * 10000) / 100}%`;
 }
 
 /**
@@ -304,7 +323,11 @@ export interface IssueTimeArgs {
  */
 export function checkRenewBeforeShare(v: unknown, field: string): number {
     if (typeof v !== "number" || !Number.isFinite(v) || v <= 0 || v >= 1) {
-        throw new ConfigError(field, "must be a number between 0 and 1, exclusive", "use 0.25 for the default");
+        throw new ConfigError(
+            field,
+            "must be a share of the lifetime between 0 and 1, exclusive (0.25 is 25%)",
+            "use 0.25 for the default",
+        );
     }
     return v;
 }
@@ -337,31 +360,6 @@ export function issueTime(args: IssueTimeArgs): number {
 export type SigningKey =
     { alg: "HS256"; secret: string } | { alg: "RS256" | "ES256" | "ES384" | "ES512"; privateKeyPem: string };
 
-function parsePrivateKey(pem: string, field: string): crypto.KeyObject {
-    const fix = "give an unencrypted PEM private key (BEGIN PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)";
-    if (typeof pem !== "string" || !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
-        throw new ConfigError(field, "is not a PEM private key", fix);
-    }
-    if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(pem)) {
-        throw new ConfigError(field, "is encrypted", "decrypt it first: openssl pkey -in KEY.pem -out PLAIN.pem");
-    }
-    try {
-        return crypto.createPrivateKey({ key: pem, format: "pem" });
-    } catch {
-        // The parser's message is dropped: it must never carry key material into a log.
-        throw new ConfigError(field, "could not be parsed as a PEM private key", fix);
-    }
-}
-
-function parsePublicKey(pem: string, field: string): crypto.KeyObject {
-    try {
-        // A private PEM is accepted too: its public half is derived.
-        return crypto.createPublicKey({ key: pem, format: "pem" });
-    } catch {
-        throw new ConfigError(field, "could not be parsed as a PEM public key", "give a PEM PUBLIC KEY block");
-    }
-}
-
 /**
  * The JWS algorithm a private key signs with, as Portworx's helpers pick it: RSA → RS256,
  * EC P-256/P-384/P-521 → ES256/ES384/ES512. Throws {@link ConfigError}; never echoes the key.
@@ -371,29 +369,6 @@ function parsePublicKey(pem: string, field: string): crypto.KeyObject {
  */
 export function privateKeyAlg(privateKeyPem: string, field: string): "RS256" | "ES256" | "ES384" | "ES512" {
     return keyAlg(parsePrivateKey(privateKeyPem, field), field);
-}
-
-function spki(key: crypto.KeyObject): Buffer {
-    return key.export({ type: "spki", format: "der" });
-}
-
-/**
- * Throws {@link ConfigError} when `privateKeyPem` is not the private half of `publicKeyPem`
- * (their SPKI encodings differ). Never echoes key material.
- *
- * @example
- * checkKeyPair(privatePem, rsaPublicPem, "selfSigned.rsaPrivateKey");
- */
-export function checkKeyPair(privateKeyPem: string, publicKeyPem: string, field: string): void {
-    const derived = spki(crypto.createPublicKey(parsePrivateKey(privateKeyPem, field)));
-    const configured = spki(parsePublicKey(publicKeyPem, field));
-    if (!derived.equals(configured)) {
-        throw new ConfigError(
-            field,
-            "is not the private half of the configured public key, so Portworx would refuse its tokens",
-            "give the private key whose public half Portworx has, or update the public key with it",
-        );
-    }
 }
 
 /** Where the component's signing key may come from, once the values are known. */
@@ -415,25 +390,9 @@ export interface SigningKeySource {
  * signingKeyFor({ sharedSecret }); // { alg: "HS256", secret: sharedSecret }
  * signingKeyFor({ privateKeyPem, publicKeyPem: rsaPublicKey }, "selfSigned.rsaPrivateKey"); // RS256
  */
-export function signingKeyFor(src: SigningKeySource, field = "selfSigned.privateKey"): SigningKey | undefined {
+export function signingKeyFor(src: SigningKeySource, field = "selfSigned.rsaPrivateKey"): SigningKey | undefined {
     if (src.privateKeyPem !== undefined) {
-        const alg = privateKeyAlg(src.privateKeyPem, field);
-        if (alg !== "RS256") {
-            throw new ConfigError(
-                field,
-                `is an EC key; ${alg} signatures are randomized, so the component's tokens would change on every run`,
-                "use an RSA key pair (with selfSigned.rsaPublicKey) or the shared secret; " +
-                    "mint ECDSA tokens one at a time with `npm run --silent token -- mint`",
-            );
-        }
-        if (src.publicKeyPem === undefined) {
-            throw new ConfigError(
-                field,
-                "has no public half configured, so Portworx could not verify its tokens",
-                "set selfSigned.rsaPublicKey to its public key (openssl pkey -in KEY.pem -pubout)",
-            );
-        }
-        checkKeyPair(src.privateKeyPem, src.publicKeyPem, field);
+        checkRsaPrivateKey(src.privateKeyPem, src.publicKeyPem, field);
         return { alg: "RS256", privateKeyPem: src.privateKeyPem };
     }
     if (src.sharedSecret !== undefined) return { alg: "HS256", secret: src.sharedSecret };
@@ -604,7 +563,11 @@ export async function verifyToken(token: string, opts: VerifyOptions): Promise<V
             return fail("the given public key could not be parsed as PEM");
         }
         const type = pub.asymmetricKeyType;
-        if (alg.startsWith("RS") && type !== "rsa") return fail(`wrong key: signed with ${alg}, the key is ${type}`);
+        if (alg.startsWith("RS") && type !== "rsa") {
+            return fail(
+                `wrong key: signed with ${alg}, which needs an RSA key; the key given is ${article(type ?? "unknown")} key`,
+            );
+        }
         if (alg.startsWith("RS") && (pub.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) {
             return fail("wrong key: the given RSA key is shorter than 2048 bits");
         }
@@ -618,6 +581,11 @@ export async function verifyToken(token: string, opts: VerifyOptions): Promise<V
     } catch (e) {
         if (e instanceof jose.errors.JWSSignatureVerificationFailed) {
             return fail("bad signature: the token was not signed with this key, or was changed after signing");
+        }
+        if (e instanceof jose.errors.JOSENotSupported && Array.isArray(header.crit)) {
+            return fail(
+                `the header marks ${header.crit.map((c) => JSON.stringify(c)).join(", ")} as critical (crit), an extension this checker does not implement, so it must refuse the token (RFC 7515 §4.1.11); the signature was not checked`,
+            );
         }
         return fail(
             `bad signature: ${e instanceof jose.errors.JOSEError ? e.code : "the signature could not be checked"}`,
@@ -637,6 +605,9 @@ export async function verifyToken(token: string, opts: VerifyOptions): Promise<V
         if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== "string"))) {
             return fail(`claim ${c} is not a list of strings`);
         }
+    }
+    if (!Array.isArray(payload.roles) || payload.roles.length === 0) {
+        return fail("no roles: the token names no Portworx role (such as system.view), so it would be allowed nothing");
     }
     const claims = payload as VerifiedClaims;
     const now = opts.now;

@@ -1,7 +1,7 @@
 // One registry of every object this project writes. Two Patch resources with one field manager on
 // the same object drop each other's fields on every apply, so no two writes may share an object.
 // Pure.
-import type { Settings } from "./args";
+import type { Settings } from "./settings";
 import { SYSTEM_SECRET } from "./env";
 import { tenancyWrites } from "./tenants";
 

@@ -1,21 +1,14 @@
-// `npm run docs`: writes the README's config reference from Pulumi.yaml's `config:` schema,
-// between the config-reference markers and nowhere else. test/config-reference.test.ts fails
-// when the README and the schema drift apart.
+// `npm run docs`: writes Pulumi.yaml's `config:` block and the README's config reference (between
+// the config-reference markers and nowhere else) from the declarations in components/config.ts.
+// test/config-reference.test.ts fails when either drifts from them.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as prettier from "prettier";
 import * as YAML from "yaml";
+import { CONFIG_KEYS, PROJECT, type ConfigKey } from "../components/config";
 
 export const START = "<!-- config-reference:start -->";
 export const END = "<!-- config-reference:end -->";
-
-interface ConfigSchema {
-    type?: string;
-    default?: unknown;
-    secret?: boolean;
-    description?: string;
-    items?: { type?: string };
-}
 
 /** Keeps a cell's text from breaking the table or turning into markup. */
 function cell(text: string): string {
@@ -23,34 +16,65 @@ function cell(text: string): string {
 }
 
 function code(value: unknown): string {
-    const text = typeof value === "string" ? value : JSON.stringify(value);
+    const text = typeof value === "string" && value !== "" ? value : JSON.stringify(value);
     return `\`${text.replace(/\|/g, "\\|")}\``;
 }
 
-/** The config reference for a Pulumi.yaml's text, as Markdown (before Prettier). Pure. */
-export function renderConfigReference(pulumiYaml: string): string {
-    const project = YAML.parse(pulumiYaml) as { name: string; config?: Record<string, unknown> };
-    const rows = Object.entries(project.config ?? {}).map(([key, raw]) => {
-        // A plain value is a default with no schema.
-        const s: ConfigSchema =
-            raw !== null && typeof raw === "object" && !Array.isArray(raw) ? (raw as ConfigSchema) : { default: raw };
-        const type = s.type === "array" ? `array of ${s.items?.type ?? "?"}` : (s.type ?? "");
-        return `| \`${key}\` | ${type} | ${s.default === undefined ? "" : code(s.default)} | ${s.secret ? "yes" : ""} | ${cell(s.description ?? "")} |`;
-    });
+/** The README's config reference, from the declarations, as Markdown (before Prettier). Pure. */
+export function renderConfigReference(keys: readonly ConfigKey[] = CONFIG_KEYS): string {
+    const declared = keys.filter((k) => k.declared);
+    const outside = keys.filter((k) => !k.declared);
     return [
-        `Generated from \`Pulumi.yaml\` by \`npm run docs\`. Set a value with \`pulumi config set KEY VALUE\` ` +
-            `(\`--secret\` for secrets); stack files hold it as \`${project.name}:KEY\`.`,
+        `Generated from \`components/config.ts\` by \`npm run docs\`, which also writes \`Pulumi.yaml\`'s \`config:\` block. ` +
+            `Set a value with \`pulumi config set KEY VALUE\` (\`--secret\` for secrets); stack files hold it as \`${PROJECT}:KEY\`. ` +
+            "Quote values in stack files: YAML reads an unquoted `2026.10` as the number 2026.1 and `2026-11-01` as a date, " +
+            "and Pulumi passes the program what YAML read. A key not listed here is refused.",
         "",
-        "| key | type | default | secret | description |",
-        "| --- | --- | --- | --- | --- |",
-        ...rows,
+        "| key | type | default | description |",
+        "| --- | --- | --- | --- |",
+        ...declared.map(
+            (k) =>
+                `| \`${k.key}\` | ${k.type} | ${k.default === undefined ? "(required)" : code(k.default)} | ${cell(k.doc)} |`,
+        ),
+        "",
+        "Outside `Pulumi.yaml` (its schema can neither type a list of objects nor, safely, give a secret a default):",
+        "",
+        "| key | how to set it | what it is |",
+        "| --- | --- | --- |",
+        ...outside.map(
+            (k) =>
+                `| \`${k.key}\` | \`${(k.howToSet ?? "").replace(/\|/g, "\\|")}\` | ${cell(k.doc)}${k.secret ? " Secret." : ""} |`,
+        ),
     ].join("\n");
 }
 
+/** Pulumi.yaml with its `config:` block written from the declarations, everything else kept. */
+export function writeProjectConfig(pulumiYaml: string, keys: readonly ConfigKey[] = CONFIG_KEYS): string {
+    const doc = YAML.parseDocument(pulumiYaml);
+    const config = Object.fromEntries(
+        keys
+            .filter((k) => k.declared)
+            .map((k) => [
+                k.key,
+                {
+                    type: k.type,
+                    ...(k.default === undefined ? {} : { default: k.default }),
+                    ...(k.secret ? { secret: true } : {}),
+                    description: k.doc,
+                },
+            ]),
+    );
+    doc.set("config", doc.createNode(config));
+    return doc.toString({ lineWidth: 0 });
+}
+
 /** The section as stored in the README: Prettier-formatted with the project's settings. */
-export async function formattedReference(pulumiYaml: string, readmePath: string): Promise<string> {
+export async function formattedReference(
+    readmePath: string,
+    keys: readonly ConfigKey[] = CONFIG_KEYS,
+): Promise<string> {
     const options = (await prettier.resolveConfig(readmePath)) ?? {};
-    return prettier.format(renderConfigReference(pulumiYaml), { ...options, filepath: readmePath });
+    return prettier.format(renderConfigReference(keys), { ...options, filepath: readmePath });
 }
 
 /** The text between the markers, trimmed; throws when they are missing or out of order. */
@@ -71,12 +95,15 @@ export function replaceSection(readme: string, section: string): string {
 
 async function main(): Promise<void> {
     const root = path.resolve(__dirname, "..");
+    const write = (file: string, after: string) => {
+        const before = fs.readFileSync(file, "utf8");
+        if (after !== before) fs.writeFileSync(file, after);
+        process.stdout.write(`${path.basename(file)} ${after === before ? "already up to date" : "updated"}\n`);
+    };
+    const project = path.join(root, "Pulumi.yaml");
+    write(project, writeProjectConfig(fs.readFileSync(project, "utf8")));
     const readmePath = path.join(root, "README.md");
-    const section = await formattedReference(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8"), readmePath);
-    const before = fs.readFileSync(readmePath, "utf8");
-    const after = replaceSection(before, section);
-    if (after !== before) fs.writeFileSync(readmePath, after);
-    process.stdout.write(`README.md config reference ${after === before ? "already up to date" : "updated"}\n`);
+    write(readmePath, replaceSection(fs.readFileSync(readmePath, "utf8"), await formattedReference(readmePath)));
 }
 
 if (require.main === module) {

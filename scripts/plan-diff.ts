@@ -45,20 +45,33 @@ export function runPlan(root: string, stack: string): PlanRun {
     return { present: true, code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The plan's outcome: its exit codes are 0 passed, 1 preflight refused, 2 bad config; anything else is a crash. */
 export function status(run: PlanRun): string {
     if (!run.present) return "no stack";
     if (run.code === 0) return "passed";
     if (run.code === 1) return "preflight failed";
     if (run.code === 2) return "config error";
-    return run.code === null ? "killed" : `exit ${run.code}`;
+    return run.code === null ? "crashed (killed)" : `crashed (exit ${run.code})`;
 }
 
-/** What is diffed: the plan, then anything on stderr, then the outcome, so a change of outcome shows. */
-export function transcript(run: PlanRun): string {
+/** Whether the plan itself failed, as opposed to refusing the stack's config or cluster. */
+export function crashed(run: PlanRun): boolean {
+    return run.present && run.code !== 0 && run.code !== 1 && run.code !== 2;
+}
+
+/**
+ * What is diffed: the plan, then its one-line config error if any, then the outcome, so a change
+ * of outcome shows. A crash's output (a stack trace, maybe) stays out of the diff and the comment:
+ * it is kept in the artifact as STACK.SIDE.stderr.txt.
+ */
+export function transcript(run: PlanRun, stderrFile = "its .stderr.txt file in the artifact"): string {
     if (!run.present) return "";
+    if (crashed(run)) return `--- ${status(run)}: the plan did not run to the end; see ${stderrFile} ---\n`;
     let t = run.stdout;
     if (t !== "" && !t.endsWith("\n")) t += "\n";
-    if (run.stderr !== "") t += `--- stderr ---\n${run.stderr}${run.stderr.endsWith("\n") ? "" : "\n"}`;
+    // A config error is one line naming the key and the fix; nothing else of stderr is shown.
+    const errors = run.stderr.split("\n").filter((l) => l.startsWith("portworx-auth: "));
+    if (errors.length) t += `--- stderr ---\n${errors.join("\n")}\n`;
     return `${t}--- ${status(run)} ---\n`;
 }
 
@@ -67,7 +80,9 @@ export function unifiedDiff(stack: string, base: PlanRun, head: PlanRun, tmp: st
     const file = (side: string, run: PlanRun) => {
         if (!run.present) return "/dev/null";
         const p = path.join(tmp, `${stack}.${side}.txt`);
-        fs.writeFileSync(p, transcript(run));
+        const err = `${stack}.${side}.stderr.txt`;
+        if (run.stderr !== "") fs.writeFileSync(path.join(tmp, err), run.stderr);
+        fs.writeFileSync(p, transcript(run, `${err} in the artifact`));
         return p;
     };
     const label = (side: string, run: PlanRun) => `${side}/${stack}${run.present ? "" : " (no stack file)"}`;

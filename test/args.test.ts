@@ -64,7 +64,7 @@ describe("invalid configurations are refused, naming the field", () => {
         ["StorageCluster name with a slash", { ...BASE, storageClusterName: "portworx/px" }, "storageClusterName"],
         ["bad secret name", { ...BASE, secretName: "px_keys" }, "secretName"],
         ["bad public keys ConfigMap name", { ...BASE, publicKeysConfigMapName: "Keys" }, "publicKeysConfigMapName"],
-        ["no trust model", { ...BASE, selfSigned: undefined }, "selfSigned"],
+        ["no trust model", { ...BASE, selfSigned: undefined }, "selfSigned.issuer"],
         ["empty self-signed issuer", ss({ issuer: "" }), "selfSigned.issuer"],
         ["self-signed issuer with a space", ss({ issuer: "px example" }), "selfSigned.issuer"],
         ["self-signed issuer as an https URL", ss({ issuer: "https://px.example.com" }), "selfSigned.issuer"],

@@ -113,7 +113,7 @@ describe("tokens minted by the component", () => {
             selfSigned: undefined,
             oidc: { issuer: "https://id.example.com", clientId: "px" },
         });
-        assert.match(rejections[0]?.message ?? "", /^tokens: no self-signed key can sign tokens here/);
+        assert.match(rejections[0]?.message ?? "", /^tokens: no key here can sign tokens/);
         assert.deepEqual(
             recorded.map((r) => r.type),
             ["portworx-auth:index:PortworxAuth"],

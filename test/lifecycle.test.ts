@@ -65,8 +65,9 @@ describe("rotation", () => {
             );
             assert.ok(recordedOptions.get("px-storagecluster")?.dependsOn.includes(role.secret));
             const plan = buildPlan(resolveSettings({ ...BASE, rotation: { [key]: "2" } }), live);
-            assert.equal(plan.notes.length, 1);
+            assert.equal(plan.notes.length, 2, plan.notes.join("\n"));
             assert.match(plan.notes[0], /^Rotation: /);
+            assert.match(plan.notes[1], /^Keys: .*\(version 2\): rotated from version 1 .*stays readable/);
             if (key === "systemKey") assert.match(plan.notes[0], /reject each other's node-to-node tokens/);
             assert.equal(plan.keys.keys.filter((k) => k.origin === "rotated").length, 1);
 
@@ -264,7 +265,7 @@ describe("the operator's security mode", () => {
     });
 
     test("refused settings name the field", () => {
-        assert.throws(() => resolveSettings({ ...args, selfSigned: undefined }), /^ConfigError: selfSigned: /);
+        assert.throws(() => resolveSettings({ ...args, selfSigned: undefined }), /^ConfigError: selfSigned\.issuer: /);
         assert.throws(() => resolveSettings({ ...args, stork: { mode: "deployment" } }), /^ConfigError: stork\.mode: /);
         assert.throws(() => resolveSettings({ ...args, storkKeyPairing: "apps" }), /^ConfigError: storkKeyPairing: /);
         assert.throws(() => resolveSettings({ ...args, tokenLifetime: "1 day" }), /^ConfigError: tokenLifetime: /);

@@ -26,14 +26,48 @@ describe("plan-diff, pure parts", () => {
         assert.equal(status(ok("")), "passed");
         assert.equal(status({ ...ok(""), code: 1 }), "preflight failed");
         assert.equal(status({ ...ok(""), code: 2 }), "config error");
-        assert.equal(status({ ...ok(""), code: 127 }), "exit 127");
+        assert.equal(status({ ...ok(""), code: 3 }), "crashed (exit 3)");
+        assert.equal(status({ ...ok(""), code: 127 }), "crashed (exit 127)");
+        assert.equal(status({ ...ok(""), code: null }), "crashed (killed)");
         assert.equal(status(absent), "no stack");
     });
 
-    it("keeps a failed plan's output, its stderr and its outcome in the transcript", () => {
-        const t = transcript({ present: true, code: 1, stdout: "plan\nPreflight: failed", stderr: "oops" });
-        assert.equal(t, "plan\nPreflight: failed\n--- stderr ---\noops\n--- preflight failed ---\n");
+    it("keeps a refused plan's output, its one-line config error and its outcome in the transcript", () => {
+        const t = transcript({ present: true, code: 1, stdout: "plan\nPreflight: failed", stderr: "" });
+        assert.equal(t, "plan\nPreflight: failed\n--- preflight failed ---\n");
+        const bad = transcript({
+            present: true,
+            code: 2,
+            stdout: "",
+            stderr: 'portworx-auth: enabled: is "yes", but true or false is expected. Fix: ...\nnpm ERR! noise\n',
+        });
+        assert.equal(
+            bad,
+            '--- stderr ---\nportworx-auth: enabled: is "yes", but true or false is expected. Fix: ...\n--- config error ---\n',
+        );
         assert.equal(transcript(absent), "");
+    });
+
+    it("never puts a crash's output, such as a stack trace, into the transcript", () => {
+        const trace = "TypeError: x is undefined\n    at buildPlan (/repo/components/plan.ts:1:1)\n";
+        const t = transcript(
+            { present: true, code: 3, stdout: "# portworx-auth plan\n", stderr: trace },
+            "dev.head.stderr.txt",
+        );
+        assert.equal(t, "--- crashed (exit 3): the plan did not run to the end; see dev.head.stderr.txt ---\n");
+        const c = renderComment(
+            [
+                {
+                    stack: "dev",
+                    base: ok("a\n"),
+                    head: { present: true, code: 3, stdout: "", stderr: trace },
+                    diff: "-a\n+x\n",
+                },
+            ],
+            { base: "b", head: "h" },
+        );
+        assert.match(c, /\| dev \| passed \| crashed \(exit 3\) \|/);
+        assert.doesNotMatch(c, /at buildPlan/);
     });
 
     it("renders a summary table and only the stacks that changed", () => {
@@ -111,11 +145,8 @@ describe("plan-diff on two checkouts", () => {
         const dev = fs.readFileSync(stackFile(ROOT, "dev"), "utf8");
         fs.writeFileSync(stackFile(base, "dev"), dev);
         fs.writeFileSync(stackFile(base, "gone"), dev);
-        // On the head, dev names a StorageCluster the live example is not: preflight fails.
-        fs.writeFileSync(
-            stackFile(head, "dev"),
-            dev.replace("portworx-auth:storageClusterName: px-cluster", "portworx-auth:storageClusterName: other"),
-        );
+        // On the head, dev wants to patch a Stork Deployment the operator runs: preflight fails.
+        fs.writeFileSync(stackFile(head, "dev"), `${dev}  portworx-auth:storkMode: deployment\n`);
         fs.writeFileSync(stackFile(head, "added"), dev);
         diffs = planDiff(base, head, path.join(tmp, "out"));
     });
@@ -136,8 +167,8 @@ describe("plan-diff on two checkouts", () => {
     it("keeps the failing plan's output in the diff", () => {
         const dev = diffs.find((d) => d.stack === "dev")!;
         assert.match(dev.diff, /^--- base\/dev\n\+\+\+ head\/dev\n/);
-        assert.match(dev.diff, /^-StorageCluster: portworx\/px-cluster$/m);
-        assert.match(dev.diff, /^\+StorageCluster: portworx\/other$/m);
+        assert.match(dev.diff, /^-Stork: operator; key pairing: stork$/m);
+        assert.match(dev.diff, /^\+Stork: deployment \(portworx\/stork, container stork\); key pairing: stork$/m);
         assert.match(dev.diff, /^---- passed ---$/m);
         assert.match(dev.diff, /^\+--- preflight failed ---$/m);
     });

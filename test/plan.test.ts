@@ -101,18 +101,21 @@ describe("npm run plan", () => {
         await assert.rejects(planStack("dev", path.join(os.tmpdir(), "does-not-exist.yaml")), /--live: no file/);
     });
 
-    test("an empty live file is a StorageCluster not found", async () => {
+    test("an empty live file is an error naming the file, not a StorageCluster not found", async () => {
         const empty = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pxauth-")), "empty.yaml");
         fs.writeFileSync(empty, "");
-        const { text, ok } = await planStack("dev", empty);
-        assert.equal(ok, false);
-        assert.match(text, /storageClusterName: StorageCluster portworx\/px-cluster was not found/);
+        await assert.rejects(planStack("dev", empty), /--live: .*empty\.yaml is empty/);
     });
 
     test("every shipped stack sets every key Pulumi.yaml declares without a default; a stack that does not is refused", async () => {
-        for (const stack of listStacks()) assert.ok(stackConfig(stack).has("storageClusterName"), stack);
+        for (const stack of listStacks()) {
+            assert.ok(stackConfig(stack).values["portworx-auth:storageClusterName"], stack);
+        }
         const root = tmpProject("bare", { selfSignedIssuer: "a.b" });
-        assert.throws(() => stackConfig("bare", root), /^ConfigError: storageClusterName: stack bare does not set it/);
+        await assert.rejects(
+            planStack("bare", SAMPLE, root),
+            /^ConfigError: storageClusterName: is not set, and Pulumi.yaml declares it without a default/,
+        );
         const declared = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).config as Record<
             string,
             { default?: unknown; secret?: boolean }
@@ -223,15 +226,19 @@ describe("second review: config defaults and literal detection", () => {
             { name: "TLS_KEY_FILE", value: "/etc/tls/key.pem" },
         );
         l.spec.stork.env.push({ name: "HTTPS_PROXY_FALLBACK", value: "http://user:hunter2@proxy:3128" });
+        l.spec.env.push({ name: "PX_HTTP_PROXY_2", value: "http://:hunter3@proxy:3128" });
         const plan = buildPlan(
             resolveSettings({ namespace: "portworx", storageClusterName: "px-cluster", selfSigned: { issuer: "a.b" } }),
             l,
         );
-        assert.deepEqual(plan.literalSecrets, ["spec.stork.env[2] HTTPS_PROXY_FALLBACK"]);
-        assert.doesNotMatch(renderPlan(plan, "t"), /hunter2/);
+        assert.deepEqual(plan.literalSecrets, [
+            "spec.env[7] PX_HTTP_PROXY_2",
+            "spec.stork.env[2] HTTPS_PROXY_FALLBACK",
+        ]);
+        assert.doesNotMatch(renderPlan(plan, "t"), /hunter[23]/);
     });
 
-    test("--stork-live is read: a missing file is an error", () => {
+    test("--stork-live where Stork is not a Deployment is refused, not ignored", () => {
         const r = spawnSync(
             process.execPath,
             ["--import", "tsx", "cli/plan.ts", "--stack", "dev", "--stork-live", "/nonexistent.yaml"],
@@ -241,6 +248,7 @@ describe("second review: config defaults and literal detection", () => {
             },
         );
         assert.equal(r.status, 2);
-        assert.match(r.stderr, /--stork-live: no file/);
+        assert.match(r.stderr, /--stork-live: only applies with storkMode deployment in securityMode env/);
+        assert.doesNotMatch(r.stderr, /\n\s+at /);
     });
 });

@@ -329,7 +329,7 @@ describe("no key ever shows outside a secret", () => {
             { preview: false },
         );
         assert.equal(rejections.length > 0, true);
-        assert.match(rejections[0].message, /selfSigned\.sharedSecret: is shorter than 32 bytes/);
+        assert.match(rejections[0].message, /selfSigned\.sharedSecret: has 18 bytes; at least 32 are required/);
         for (const e of rejections) assert.ok(!e.message.includes(short) && !(e.stack ?? "").includes(short));
         assert.ok(!recorded.some((r) => r.type.endsWith("Patch") || r.type.includes("random")));
     });

@@ -309,7 +309,7 @@ describe("resolving tenants and classes", () => {
             "an unknown reclaim policy",
             { ...BASE, storageClasses: [{ name: "c", reclaimPolicy: "Recycle" as never }] },
             "storageClasses[0].reclaimPolicy",
-            /one of Delete, Retain/,
+            /one of "Delete", "Retain"/,
         ],
         [
             "csi not a boolean",
@@ -321,7 +321,7 @@ describe("resolving tenants and classes", () => {
             "an unknown deletion policy",
             { ...BASE, volumeSnapshotClass: { name: "s", deletionPolicy: "Keep" as never } },
             "volumeSnapshotClass.deletionPolicy",
-            /one of Delete, Retain/,
+            /one of "Delete", "Retain"/,
         ],
         [
             "a snapshot class without a name",

@@ -278,3 +278,70 @@ test("a token or key pasted as a stray argument is never echoed back", async () 
         assert.ok(!r.stderr.includes("sentinel-pasted") && !r.stdout.includes("sentinel-pasted"), argv.join(" "));
     }
 });
+
+describe("messages that state the real reason", () => {
+    const verify = (token: string, extra: string[] = []) =>
+        run(["verify", "--issuer", ISSUER, "--token", token, ...extra], { stdin: SECRET });
+    const sign = (claims: Record<string, unknown>) =>
+        new jose.SignJWT({ iss: ISSUER, sub: "a", name: "a", email: "a@b", iat: NOW - 60, exp: NOW + 3600, ...claims })
+            .setProtectedHeader({ alg: "HS256" })
+            .sign(new TextEncoder().encode(SECRET));
+
+    test("HS512 with a shared secret: mint signs HS256 only, not 'needs a PEM private key'", async () => {
+        const r = await run([...MINT_ADMIN, "--lifetime", "1h", "--alg", "HS512"], { stdin: SECRET });
+        assert.equal(r.code, 2);
+        assert.match(r.stderr, /--alg HS512: mint signs shared-secret tokens with HS256 only/);
+        assert.doesNotMatch(r.stderr, /needs a PEM private key/);
+    });
+
+    test("an unknown crit header is named, not called a bad signature", async () => {
+        // jose will not sign an unknown crit either: sign by hand, with a valid HMAC.
+        const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+        const body = `${part({ alg: "HS256", crit: ["x-ext"], "x-ext": 1 })}.${part({ iss: ISSUER, sub: "a", name: "a", email: "a@b", roles: ["r"], iat: NOW - 60, exp: NOW + 60 })}`;
+        const token = `${body}.${crypto.createHmac("sha256", SECRET).update(body).digest("base64url")}`;
+        const r = await verify(token);
+        assert.equal(r.code, 1);
+        assert.match(r.stdout, /^invalid: the header marks "x-ext" as critical \(crit\)/);
+        assert.doesNotMatch(r.stdout, /bad signature/);
+    });
+
+    test("a token with no roles is not valid", async () => {
+        for (const claims of [{}, { roles: [] }]) {
+            const r = await verify(await sign(claims));
+            assert.equal(r.code, 1);
+            assert.match(r.stdout, /^invalid: no roles/);
+        }
+    });
+
+    test("mint refuses the issuers the component refuses", async () => {
+        for (const issuer of [
+            "https://px.example.com",
+            "stork.openstorage.io",
+            "a b",
+            `${"a".repeat(254)}`,
+            "px\u00e9.example.com",
+        ]) {
+            const r = await run(["mint", "--issuer", issuer, "--name", "a", "--roles", "r", "--lifetime", "1h"], {
+                stdin: SECRET,
+            });
+            assert.equal(r.code, 2, issuer);
+            assert.match(r.stderr, /^portworx-auth token: --issuer: /);
+        }
+    });
+
+    test("an RSA token checked with an EC key says 'an RSA key'", async () => {
+        const token = await new jose.SignJWT({
+            iss: ISSUER,
+            sub: "a",
+            name: "a",
+            email: "a@b",
+            roles: ["r"],
+            iat: NOW,
+            exp: NOW + 60,
+        })
+            .setProtectedHeader({ alg: "RS256" })
+            .sign(RSA.privateKey);
+        const r = await run(["verify", "--issuer", ISSUER, "--token", token], { stdin: P384_PUBLIC });
+        assert.match(r.stdout, /needs an RSA key; the key given is an EC key/);
+    });
+});

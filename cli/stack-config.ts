@@ -1,0 +1,346 @@
+// Stack files to the config a Pulumi program receives, as the Pulumi CLI makes it (read from
+// @pulumi/pulumi's Go SDK v3.248.0: workspace.LoadProjectStack, config.Value, the merge of Pulumi.yaml
+// defaults in workspace/config.go, and gopkg.in/yaml.v3's resolver). The program gets every value
+// as a string in PULUMI_CONFIG:
+//
+// - an unquoted scalar is first read as YAML 1.2 reads it (yaml.v3), then written back as text:
+//   `2026.10` is the number 2026.1 and reaches the program as "2026.1"; `True` as "true"; `010` as
+//   "8" (an octal number); `2026-11-01` as "2026-11-01 00:00:00 +0000 UTC"; `yes` stays "yes";
+// - quoted scalars are kept as written;
+// - lists and maps are JSON text with sorted keys;
+// - a key Pulumi.yaml declares with a default and the stack leaves unset gets the default's text.
+//
+// test/fixtures/pulumi-config holds what Pulumi's own loader makes of a corpus of stack files, and
+// test/config-corpus.test.ts holds this module to it. Pure apart from the file reads in `readStack`.
+import * as YAML from "yaml";
+import { ConfigError } from "../components/errors";
+
+/** A YAML value as yaml.v3 decodes it into Go's `any`. */
+export type GoValue = (
+    | { t: "null" }
+    | { t: "bool"; v: boolean }
+    | { t: "int"; v: bigint }
+    | { t: "float"; v: number }
+    | { t: "str"; v: string }
+    | { t: "time"; v: string }
+    | { t: "seq"; v: GoValue[] }
+    | { t: "map"; v: Map<string, GoValue> }
+) & {
+    /** An unquoted scalar's text as written. */
+    src?: string;
+};
+
+/** What the program is handed: PULUMI_CONFIG's values and PULUMI_CONFIG_SECRET_KEYS. */
+export interface PulumiConfig {
+    /** Full keys, such as `portworx-auth:namespace` or `kubernetes:context`, to their text. */
+    values: Record<string, string>;
+    /** Keys whose values were encrypted (`secure:`) in the stack file. */
+    secure: string[];
+    /** Their ciphertexts, for tests that stand in a decrypter that returns the ciphertext. */
+    ciphertexts: Record<string, string>;
+    /** Unquoted values YAML reads as something else than their text: `2026.10` is passed as "2026.1". */
+    rewritten: { key: string; written: string; passed: string }[];
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** strconv.ParseInt(s, 0, 64) and ParseUint: a base prefix or a leading 0 (octal); undefined on error. */
+function parseGoInt(s: string, unsigned: boolean): bigint | undefined {
+    const m = /^([+-]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+    if (!m || (unsigned && m[1] !== "")) return undefined;
+    let digits = m[2];
+    if (/^0[0-7]+$/.test(digits)) digits = `0o${digits.slice(1)}`;
+    const n = BigInt(digits) * (m[1] === "-" ? -1n : 1n);
+    if (unsigned) return n <= UINT64_MAX ? n : undefined;
+    return n >= INT64_MIN && n <= INT64_MAX ? n : undefined;
+}
+
+/** A decimal float as strconv.ParseFloat reads it; undefined when out of range. */
+function parseGoFloat(s: string): number | undefined {
+    const f = Number(s);
+    return Number.isFinite(f) ? f : undefined;
+}
+
+const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const RESOLVE_MAP: Record<string, GoValue> = {
+    true: { t: "bool", v: true },
+    True: { t: "bool", v: true },
+    TRUE: { t: "bool", v: true },
+    false: { t: "bool", v: false },
+    False: { t: "bool", v: false },
+    FALSE: { t: "bool", v: false },
+    "": { t: "null" },
+    "~": { t: "null" },
+    null: { t: "null" },
+    Null: { t: "null" },
+    NULL: { t: "null" },
+    ".nan": { t: "float", v: NaN },
+    ".NaN": { t: "float", v: NaN },
+    ".NAN": { t: "float", v: NaN },
+    ".inf": { t: "float", v: Infinity },
+    ".Inf": { t: "float", v: Infinity },
+    ".INF": { t: "float", v: Infinity },
+    "+.inf": { t: "float", v: Infinity },
+    "+.Inf": { t: "float", v: Infinity },
+    "+.INF": { t: "float", v: Infinity },
+    "-.inf": { t: "float", v: -Infinity },
+    "-.Inf": { t: "float", v: -Infinity },
+    "-.INF": { t: "float", v: -Infinity },
+};
+
+const pad = (n: number | string, w: number) => String(n).padStart(w, "0");
+
+/** yaml.v3's timestamps (2006-1-2, with a time, with a zone), as Go's Time.String() prints them after Pulumi's round trip. */
+function parseTimestamp(s: string): string | undefined {
+    const m =
+        /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:([Tt ])([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2})?)?$/.exec(
+            s,
+        );
+    if (!m) return undefined;
+    const [, y, mo, d, sep, h = "0", mi = "0", se = "0", frac = "", zone] = m;
+    // A zone goes with T or t, and is required there; a space-separated time has none.
+    if (sep !== undefined && (sep === " ") !== (zone === undefined)) return undefined;
+    const year = Number(y);
+    const month = Number(mo);
+    const day = Number(d);
+    const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    if (month < 1 || month > 12 || day < 1 || day > days) return undefined;
+    if (Number(h) > 23 || Number(mi) > 59 || Number(se) > 59) return undefined;
+    const fraction = frac.slice(0, 9).replace(/0+$/, "");
+    const offset =
+        zone === undefined || zone === "Z"
+            ? 0
+            : (zone[0] === "-" ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4)));
+    // Go names a zero offset UTC (the local zone on a UTC machine); any other offset is unnamed.
+    const hhmm = `${offset < 0 ? "-" : "+"}${pad(Math.floor(Math.abs(offset) / 60), 2)}${pad(Math.abs(offset) % 60, 2)}`;
+    const name = offset === 0 ? "UTC" : hhmm;
+    return `${y}-${pad(month, 2)}-${pad(day, 2)} ${pad(h, 2)}:${pad(mi, 2)}:${pad(se, 2)}${fraction ? `.${fraction}` : ""} ${hhmm} ${name}`;
+}
+
+/** How yaml.v3 resolves an untagged plain scalar. */
+export function resolvePlain(s: string): GoValue {
+    if (Object.prototype.hasOwnProperty.call(RESOLVE_MAP, s)) return { ...RESOLVE_MAP[s] };
+    const c = s[0];
+    if (c === ".") {
+        if (/^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(s)) {
+            const f = parseGoFloat(s);
+            if (f !== undefined) return { t: "float", v: f };
+        }
+        return { t: "str", v: s };
+    }
+    if (!/^[-+0-9]/.test(s)) return { t: "str", v: s };
+    const time = parseTimestamp(s);
+    if (time !== undefined) return { t: "time", v: time };
+    const plain = s.replace(/_/g, "");
+    const i = parseGoInt(plain, false) ?? parseGoInt(plain, true);
+    if (i !== undefined) return { t: "int", v: i };
+    if (YAML_STYLE_FLOAT.test(plain)) {
+        const f = parseGoFloat(plain);
+        if (f !== undefined) return { t: "float", v: f };
+    }
+    return { t: "str", v: s };
+}
+
+/** Go's encoding/json for a string: HTML-safe, as Pulumi writes it. */
+function jsonString(s: string): string {
+    return JSON.stringify(s).replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${pad(ch.charCodeAt(0).toString(16), 4)}`);
+}
+
+/** Go's encoding/json for a float64; NaN and ±Inf have no JSON, and Pulumi refuses them. */
+function jsonFloat(f: number, where: string): string {
+    if (!Number.isFinite(f)) {
+        throw new ConfigError(where, "is .nan or .inf, which Pulumi cannot read", "give a number, or quote the text");
+    }
+    // Pulumi writes the stack back as YAML before it reads the values, and -0 comes back as the integer 0.
+    return Object.is(f, -0) ? "0" : String(f);
+}
+
+/** A GoValue as Go's encoding/json writes it: map keys sorted. */
+export function goJson(v: GoValue, where: string): string {
+    switch (v.t) {
+        case "null":
+            return "null";
+        case "bool":
+            return String(v.v);
+        case "int":
+            return v.v.toString();
+        case "float":
+            return jsonFloat(v.v, where);
+        case "str":
+        case "time":
+            return jsonString(v.v);
+        case "seq":
+            return `[${v.v.map((x) => goJson(x, where)).join(",")}]`;
+        case "map":
+            return `{${[...v.v.keys()]
+                .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+                .map((k) => `${jsonString(k)}:${goJson(v.v.get(k) as GoValue, where)}`)
+                .join(",")}}`;
+    }
+}
+
+/** The text of a stack value as config.Value makes it: scalars as text, lists and maps as JSON. */
+export function configText(v: GoValue, where: string): { text: string; object: boolean } {
+    switch (v.t) {
+        case "null":
+            return { text: "", object: false };
+        case "str":
+        case "time":
+            return { text: v.v, object: false };
+        case "bool":
+        case "int":
+        case "float":
+            return { text: goJson(v, where), object: false };
+        default:
+            return { text: goJson(v, where), object: true };
+    }
+}
+
+/** A value of Pulumi.yaml's `default:`, as createConfigValue writes it: fmt's %v for strings, ints and bools, else JSON. */
+export function defaultText(v: GoValue, where: string): string {
+    if (v.t === "str" || v.t === "bool" || (v.t === "int" && v.v >= INT64_MIN && v.v <= INT64_MAX)) {
+        return v.t === "str" ? v.v : String(v.v);
+    }
+    return goJson(v, where);
+}
+
+/** Where a YAML node sits, for messages that must not quote the file (it may hold secrets). */
+function at(file: string, lineCounter: YAML.LineCounter, offset: number | undefined): string {
+    if (offset === undefined) return file;
+    const { line, col } = lineCounter.linePos(offset);
+    return `${file} line ${line}, column ${col}`;
+}
+
+/** Decodes a YAML document as yaml.v3 decodes it into Go's `any`. */
+export function decodeYaml(text: string, file: string): GoValue {
+    const lineCounter = new YAML.LineCounter();
+    const doc = YAML.parseDocument(text.replace(/^\uFEFF/, ""), {
+        schema: "failsafe",
+        uniqueKeys: true,
+        prettyErrors: false,
+        lineCounter,
+    });
+    const problem = doc.errors[0];
+    if (problem) {
+        // The parser's message quotes the line; a stack file may hold a plain-text secret, so only say where.
+        throw new ConfigError(
+            at(file, lineCounter, problem.pos[0]),
+            `is not valid YAML (${problem.code.toLowerCase().replace(/_/g, " ")})`,
+            "fix the file: every key `portworx-auth:NAME: value`, two-space indents, no tabs",
+        );
+    }
+    const decode = (node: unknown): GoValue => {
+        if (node === null || node === undefined) return { t: "null" };
+        if (YAML.isAlias(node)) return decode(node.resolve(doc));
+        if (YAML.isScalar(node)) {
+            const text = String(node.value ?? "");
+            const tag = node.tag?.replace(/^tag:yaml\.org,2002:/, "!!");
+            if (tag === "!!str" || (node.type !== "PLAIN" && node.type !== undefined)) return { t: "str", v: text };
+            return { ...resolvePlain(text), src: text };
+        }
+        if (YAML.isSeq(node)) return { t: "seq", v: node.items.map(decode) };
+        if (YAML.isMap(node)) {
+            const m = new Map<string, GoValue>();
+            for (const pair of node.items) {
+                const key = decode(pair.key);
+                if (key.t !== "str") {
+                    const range = (pair.key as YAML.Node | null)?.range;
+                    throw new ConfigError(
+                        at(file, lineCounter, range?.[0]),
+                        "has a key that YAML reads as a number, boolean or null, which Pulumi refuses",
+                        "quote the key",
+                    );
+                }
+                m.set(key.v, decode(pair.value));
+            }
+            return { t: "map", v: m };
+        }
+        return { t: "null" };
+    };
+    return decode(doc.contents);
+}
+
+/** A `{ secure: ciphertext }` map: an encrypted value. */
+function isSecure(v: GoValue): boolean {
+    return v.t === "map" && v.v.size === 1 && v.v.get("secure")?.t === "str";
+}
+
+function containsSecure(v: GoValue): boolean {
+    if (isSecure(v)) return true;
+    if (v.t === "seq") return v.v.some(containsSecure);
+    if (v.t === "map") return [...v.v.values()].some(containsSecure);
+    return false;
+}
+
+/** Pulumi.yaml's project name and the defaults of its `config:` block, as config text. */
+export function projectDefaults(projectYaml: string, file: string): { name: string; defaults: Map<string, string> } {
+    const project = decodeYaml(projectYaml, file);
+    const name = project.t === "map" ? project.v.get("name") : undefined;
+    if (!name || name.t !== "str") throw new ConfigError(file, "has no project name", "set name: in Pulumi.yaml");
+    const defaults = new Map<string, string>();
+    const config = project.t === "map" ? project.v.get("config") : undefined;
+    if (config?.t === "map") {
+        for (const [key, decl] of config.v) {
+            const full = key.includes(":") ? key : `${name.v}:${key}`;
+            // A declaration is a map with `default:` (or `value:`), or, in the short form, the default itself.
+            const typed =
+                decl.t === "map" &&
+                ["type", "default", "value", "description", "secret", "items"].some((k) => decl.v.has(k));
+            const dflt = typed ? (decl.v.get("default") ?? decl.v.get("value")) : decl;
+            if (dflt !== undefined && dflt.t !== "null") defaults.set(full, defaultText(dflt, `${file} config.${key}`));
+        }
+    }
+    return { name: name.v, defaults };
+}
+
+/**
+ * The config a program receives for a stack file, as the Pulumi CLI makes it: the stack's values,
+ * then Pulumi.yaml's defaults for the keys it leaves unset. Encrypted values are left out of
+ * `values` and listed in `secure`: only `pulumi` can decrypt them.
+ */
+export function pulumiConfig(
+    projectYaml: string,
+    stackYaml: string,
+    files: { project: string; stack: string },
+): PulumiConfig {
+    const { name, defaults } = projectDefaults(projectYaml, files.project);
+    const stack = decodeYaml(stackYaml, files.stack);
+    const values: Record<string, string> = {};
+    const secure: string[] = [];
+    const rewritten: PulumiConfig["rewritten"] = [];
+    const ciphertexts: Record<string, string> = {};
+    const config = stack.t === "map" ? stack.v.get("config") : undefined;
+    if (stack.t !== "null" && stack.t !== "map") {
+        throw new ConfigError(
+            files.stack,
+            "is not a map of settings",
+            "start the file with config: and indent the keys under it",
+        );
+    }
+    if (config !== undefined && config.t !== "null" && config.t !== "map") {
+        throw new ConfigError(
+            `${files.stack} config`,
+            "is not a map of keys to values",
+            `write each key as ${name}:KEY: VALUE under config:`,
+        );
+    }
+    for (const [key, value] of config?.t === "map" ? config.v : []) {
+        // `ns:config:key` is the old spelling of `ns:key`.
+        const full = key.includes(":") ? key.replace(/^([^:]+):config:/, "$1:") : `${name}:${key}`;
+        if (containsSecure(value)) {
+            secure.push(full);
+            if (isSecure(value) && value.t === "map") ciphertexts[full] = (value.v.get("secure") as { v: string }).v;
+            continue;
+        }
+        values[full] = configText(value, `${files.stack} ${full}`).text;
+        if (value.src !== undefined && value.t !== "str" && value.t !== "null" && values[full] !== value.src) {
+            rewritten.push({ key: full, written: value.src, passed: values[full] });
+        }
+    }
+    for (const [key, text] of defaults) {
+        if (!(key in values) && !secure.includes(key)) values[key] = text;
+    }
+    return { values, secure: secure.sort(), ciphertexts, rewritten };
+}

@@ -1,0 +1,75 @@
+// Checks of names and small values shared by every argument group. Pure.
+import { ConfigError } from "./errors";
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+/** Durations as Portworx parses them: an integer and one of s, m, h, d, y. */
+export const DURATION = /^[1-9][0-9]*[smhdy]$/;
+
+/** A Kubernetes namespace (or other DNS-1123 label) name, or a ConfigError naming `field`. */
+export function label(field: string, v: unknown): string {
+    if (typeof v !== "string" || v.length > 63 || !DNS_LABEL.test(v)) {
+        throw new ConfigError(
+            field,
+            "is not a valid Kubernetes name (a DNS-1123 label)",
+            "use lowercase letters, digits and '-', at most 63 characters",
+        );
+    }
+    return v;
+}
+
+/** A Kubernetes object (DNS-1123 subdomain) name, or a ConfigError naming `field`. */
+export function subdomain(field: string, v: unknown): string {
+    if (typeof v !== "string" || v.length > 253 || !DNS_SUBDOMAIN.test(v)) {
+        throw new ConfigError(
+            field,
+            "is not a valid Kubernetes object name",
+            "use lowercase letters, digits, '-' and '.', at most 253 characters",
+        );
+    }
+    return v;
+}
+
+/** A non-empty string without whitespace; `what` says what belongs there. */
+export function word(field: string, v: unknown, what: string): string {
+    if (typeof v !== "string" || v.length === 0) {
+        throw new ConfigError(field, "is missing or empty", `set ${what}`);
+    }
+    if (/\s/.test(v)) {
+        throw new ConfigError(field, "contains whitespace", `remove the spaces and line breaks from ${what}`);
+    }
+    return v;
+}
+
+/** One of `allowed`, or `dflt` when unset. */
+export function oneOf<T extends string>(field: string, v: unknown, allowed: readonly T[], dflt: T): T {
+    if (v === undefined) return dflt;
+    if (typeof v !== "string" || !(allowed as readonly string[]).includes(v)) {
+        throw new ConfigError(
+            field,
+            `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}`,
+            `set it to one of those, or leave it unset for "${dflt}"`,
+        );
+    }
+    return v as T;
+}
+
+/** true, false, or `dflt` when unset. */
+export function flag(field: string, v: unknown, dflt: boolean): boolean {
+    if (v === undefined) return dflt;
+    if (typeof v !== "boolean") throw new ConfigError(field, "must be true or false", "set it to true or false");
+    return v;
+}
+
+/** An opaque key version such as `2026-11` or `v2`. */
+export function version(field: string, v: unknown): string {
+    if (typeof v !== "string" || !VERSION.test(v)) {
+        throw new ConfigError(
+            field,
+            "must be a short version string",
+            "use letters, digits, '.', '_' or '-' (at most 63), starting with a letter or digit, such as 2026-11 or v2",
+        );
+    }
+    return v;
+}

@@ -1,0 +1,88 @@
+// Operator security mode: the arguments that apply only there, and what it rules out. Pure.
+import { ConfigError } from "./errors";
+import { DURATION, flag, oneOf } from "./names";
+import type { StorkSettings } from "./stork";
+
+export type SecurityMode = "env" | "operator";
+export type GuestAccess = "Enabled" | "Disabled" | "Managed";
+
+/** The arguments that apply only in operator security mode. */
+export const OPERATOR_ONLY = ["guestAccess", "tokenLifetime", "operatorAdminToken"] as const;
+
+/** What operator mode reads from the arguments. */
+export interface OperatorArgs {
+    guestAccess?: GuestAccess;
+    tokenLifetime?: string;
+    operatorAdminToken?: boolean;
+    storkKeyPairing?: string;
+}
+
+/** Operator mode, checked and defaulted. */
+export interface OperatorSettings {
+    guestAccess: GuestAccess;
+    tokenLifetime: string;
+    readAdminToken: boolean;
+}
+
+/** Checks the security mode on its own. */
+export function checkSecurityMode(v: unknown): SecurityMode {
+    return oneOf("securityMode", v, ["env", "operator"] as const, "env");
+}
+
+/**
+ * Operator mode's settings, or undefined in env mode, where its arguments are refused.
+ * `selfSigned` tells whether a self-signed issuer is set: the operator signs with it.
+ */
+export function resolveOperator(
+    args: OperatorArgs,
+    mode: SecurityMode,
+    selfSigned: boolean,
+    stork: StorkSettings,
+): OperatorSettings | undefined {
+    if (mode !== "operator") {
+        for (const f of OPERATOR_ONLY) {
+            if (args[f] !== undefined) {
+                throw new ConfigError(
+                    f,
+                    'only applies when {securityMode} is "operator"',
+                    `remove {${f}}, or set {securityMode} to "operator"`,
+                );
+            }
+        }
+        return undefined;
+    }
+    if (!selfSigned) {
+        throw new ConfigError(
+            "selfSigned.issuer",
+            'is required in {securityMode} "operator": the operator signs its own tokens with it',
+            "set {selfSigned.issuer} (a shared secret is generated unless you give one)",
+        );
+    }
+    if (stork.mode === "deployment") {
+        throw new ConfigError(
+            "stork.mode",
+            'the operator wires only the Stork it runs, so "deployment" does not apply in {securityMode} "operator"',
+            'set {stork.mode} to "operator" or "none"',
+        );
+    }
+    if (args.storkKeyPairing !== undefined) {
+        throw new ConfigError(
+            "storkKeyPairing",
+            'in {securityMode} "operator" the operator pairs Stork with the apps key itself',
+            "remove {storkKeyPairing}",
+        );
+    }
+    const tokenLifetime = args.tokenLifetime ?? "24h";
+    if (typeof tokenLifetime !== "string" || !DURATION.test(tokenLifetime)) {
+        throw new ConfigError(
+            "tokenLifetime",
+            "is not a Portworx duration",
+            "use a whole number and s, m, h, d or y, such as 24h or 7d",
+        );
+    }
+    return {
+        guestAccess: oneOf("guestAccess", args.guestAccess, ["Enabled", "Disabled", "Managed"] as const, "Enabled"),
+        tokenLifetime,
+        readAdminToken: flag("operatorAdminToken", args.operatorAdminToken, false),
+    };
+}
