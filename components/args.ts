@@ -68,7 +68,7 @@ export interface PortworxAuthArgs {
      */
     storageClusterName: string;
     /**
-     * Secret holding `system-secret`, `stork-secret` and `shared-secret`. Default `pxkeys`.
+     * Secret holding the shared secret (`shared-secret`); the system and apps keys live in `px-system-secrets`. Default `pxkeys`.
      *
      * @example
      * secretName: "pxkeys"

@@ -67,7 +67,7 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
         declared: true,
         default: "pxkeys",
         arg: "secretName",
-        doc: "Secret holding system-secret, stork-secret and shared-secret.",
+        doc: "Secret holding the shared secret (shared-secret); the system and apps keys are in px-system-secrets.",
     },
     {
         key: "enabled",
