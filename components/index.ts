@@ -18,3 +18,4 @@ export {
 export { buildPlan, renderPlan, type Plan } from "./plan";
 export type { LiveDeployment, LiveStorageCluster, Finding } from "./preflight";
 export { verifyToken, type TokenArgs, type VerifyResult } from "./tokens";
+export type { StorageClassArgs, TenantArgs, VolumeSnapshotClassArgs } from "./tenants";
