@@ -21,8 +21,8 @@ import {
 export { ConfigError, renderFields, type FieldNamer } from "./errors";
 export type { RotationArgs, Settings } from "./settings";
 export { DURATION, label, subdomain } from "./names";
-export { checkSecurityMode, type GuestAccess, type SecurityMode } from "./operator";
-export { STORK_ISSUERS, type StorkArgs, type StorkKeyPairing, type StorkMode } from "./stork";
+export { checkSecurityMode, GuestAccess, SecurityMode } from "./operator";
+export { STORK_ISSUERS, StorkKeyPairing, StorkMode, type StorkArgs } from "./stork";
 export {
     article,
     checkKeyPair,
@@ -39,11 +39,13 @@ export {
     type OidcArgs,
     type SelfSignedArgs,
     type SuppliedValues,
-    type UsernameClaim,
+    UsernameClaim,
 } from "./trust";
 
 /**
- * Arguments of {@link PortworxAuth}.
+ * Arguments of `PortworxAuth`. Pulumi infers the package schema other languages use from this
+ * interface (`npm run schema`): no unions (use constant objects such as `SecurityMode`), no
+ * intersections, and no inline link tags in these comments (they render as "[object Object]").
  *
  * @example
  * const auth = new PortworxAuth("px-auth", {
@@ -118,7 +120,7 @@ export interface PortworxAuthArgs {
      */
     publicKeysConfigMapName?: string;
     /**
-     * Key versions; see {@link RotationArgs}.
+     * Key versions: changing one regenerates that key only and rolls the pods that read it.
      *
      * @example
      * rotation: { storkKey: "2026-12" }
@@ -231,13 +233,33 @@ export interface PortworxAuthArgs {
      * { name: "px-tenant-snapshots", deletionPolicy: "Delete" }
      */
     volumeSnapshotClass?: VolumeSnapshotClassArgs;
-    /**
-     * Unix seconds standing for "now" when choosing token issue times. Default: the clock. For tests.
-     *
-     * @example
-     * now: Math.floor(Date.parse("2026-11-29T00:00:00Z") / 1000)
-     */
-    now?: number;
+}
+
+/** The arguments that may be Outputs (or Promises): the component reads them once they resolve. */
+const INPUT_FIELDS = new Set([
+    "selfSigned.sharedSecret",
+    "selfSigned.rsaPublicKey",
+    "selfSigned.ecdsaPublicKey",
+    "selfSigned.rsaPrivateKey",
+]);
+
+/**
+ * Refuses an Output or Promise anywhere but {@link INPUT_FIELDS}. Every other argument names or
+ * shapes what is written, so it must be known at preview; another language's SDK may send any
+ * value as an Output (a resource's output, or a whole object holding a secret).
+ */
+function refuseOutputs(v: unknown, at: string): void {
+    if (typeof v !== "object" || v === null || INPUT_FIELDS.has(at)) return;
+    const o = v as { __pulumiOutput?: unknown; then?: unknown };
+    if (o.__pulumiOutput === true || typeof o.then === "function") {
+        throw new ConfigError(
+            at,
+            "is an Output or a Promise, known only while the update runs, but it must be known before anything is created",
+            "pass a plain value, such as a literal or a stack config value, not a resource's output; if a secret inside it made it one, pass that secret as a secret Output of its own field",
+        );
+    }
+    if (Array.isArray(v)) v.forEach((x, i) => refuseOutputs(x, `${at}[${i}]`));
+    else for (const [k, x] of Object.entries(v)) refuseOutputs(x, at ? `${at}.${k}` : k);
 }
 
 /**
@@ -250,6 +272,7 @@ export function resolveSettings(args: PortworxAuthArgs): Settings {
     if (!args || typeof args !== "object") {
         throw new ConfigError("args", "are missing", "pass { namespace, storageClusterName, selfSigned or oidc }");
     }
+    refuseOutputs(args, "");
     const namespace = label("namespace", args.namespace);
     const storageClusterName = subdomain("storageClusterName", args.storageClusterName);
     const secretName = subdomain("secretName", args.secretName ?? "pxkeys");

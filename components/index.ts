@@ -3,17 +3,17 @@ export { PortworxAuth } from "./portworxAuth";
 export {
     ConfigError,
     resolveSettings,
-    type GuestAccess,
+    GuestAccess,
     type OidcArgs,
     type PortworxAuthArgs,
     type RotationArgs,
-    type SecurityMode,
+    SecurityMode,
     type SelfSignedArgs,
     type Settings,
     type StorkArgs,
-    type StorkKeyPairing,
-    type StorkMode,
-    type UsernameClaim,
+    StorkKeyPairing,
+    StorkMode,
+    UsernameClaim,
 } from "./args";
 export { buildPlan, renderPlan, type Plan } from "./plan";
 export type { LiveDeployment, LiveStorageCluster, Finding } from "./preflight";

@@ -3,8 +3,29 @@ import { ConfigError } from "./errors";
 import { DURATION, flag, oneOf } from "./names";
 import type { StorkSettings } from "./stork";
 
-export type SecurityMode = "env" | "operator";
-export type GuestAccess = "Enabled" | "Disabled" | "Managed";
+/**
+ * How authorization is wired: `env` (default) writes the env vars itself; `operator` drives the
+ * operator's `spec.security`. An object of constants rather than a union, so that Pulumi's schema
+ * inference turns it into an enum; TypeScript still takes the plain strings.
+ */
+export const SecurityMode = {
+    /** Wire `PORTWORX_AUTH_*` env vars (the default). */
+    Env: "env",
+    /** Drive the operator's `spec.security` with this project's keys. */
+    Operator: "operator",
+} as const;
+export type SecurityMode = (typeof SecurityMode)[keyof typeof SecurityMode];
+
+/** Operator mode: `spec.security.auth.guestAccess`. */
+export const GuestAccess = {
+    /** The operator gives the `system.guest` role the volume-lifecycle rules (the default). */
+    Enabled: "Enabled",
+    /** The operator sets the `system.guest` role to deny everything. */
+    Disabled: "Disabled",
+    /** The operator leaves the `system.guest` role alone. */
+    Managed: "Managed",
+} as const;
+export type GuestAccess = (typeof GuestAccess)[keyof typeof GuestAccess];
 
 /** The arguments that apply only in operator security mode. */
 export const OPERATOR_ONLY = ["guestAccess", "tokenLifetime", "operatorAdminToken"] as const;
@@ -26,7 +47,7 @@ export interface OperatorSettings {
 
 /** Checks the security mode on its own. */
 export function checkSecurityMode(v: unknown): SecurityMode {
-    return oneOf("securityMode", v, ["env", "operator"] as const, "env");
+    return oneOf("securityMode", v, Object.values(SecurityMode), SecurityMode.Env);
 }
 
 /**
@@ -81,7 +102,7 @@ export function resolveOperator(
         );
     }
     return {
-        guestAccess: oneOf("guestAccess", args.guestAccess, ["Enabled", "Disabled", "Managed"] as const, "Enabled"),
+        guestAccess: oneOf("guestAccess", args.guestAccess, Object.values(GuestAccess), GuestAccess.Enabled),
         tokenLifetime,
         readAdminToken: flag("operatorAdminToken", args.operatorAdminToken, false),
     };

@@ -60,8 +60,11 @@ export interface Manifest {
 
 /** What changes on the pods, following the operator's rules (facts §3.2, §3.3). */
 export interface Restarts {
+    /** How the Portworx nodes restart in this update, and why; unset when none does. */
     portworx?: string;
+    /** Why Stork restarts in this update; unset when it does not. */
     stork?: string;
+    /** Why Autopilot restarts in this update; unset when it does not. */
     autopilot?: string;
 }
 

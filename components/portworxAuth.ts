@@ -16,7 +16,7 @@ import {
 } from "./plan";
 import type { LiveDeployment, LiveStorageCluster } from "./preflight";
 import { registerTenancyClasses } from "./tenantResources";
-import { mintToken, signingKeyFor, TOKEN_SECRET_KEY } from "./tokens";
+import { mintToken, signingKeyFor, TOKEN_SECRET_KEY, tokenTimes, type TokenTimes } from "./tokens";
 import { checkSuppliedValues } from "./trust";
 
 /** Bytes of entropy in each generated key; hex-encoded, so safe in env vars and YAML. */
@@ -60,8 +60,22 @@ function readKey(
     return Buffer.from(b64, "base64").toString("utf8");
 }
 
+/** A supplied secret as a secret Output; unset stays unset. */
+function secretInput(v: pulumi.Input<string> | undefined): pulumi.Output<string> | undefined {
+    return v === undefined ? undefined : pulumi.secret(v);
+}
+
 function base64(value: pulumi.Output<string>): pulumi.Output<string> {
     return pulumi.secret(value.apply((v) => Buffer.from(v, "utf8").toString("base64")));
+}
+
+/** Resource options of `PortworxAuth`, and the clock tests pin. */
+export interface PortworxAuthOptions extends pulumi.ComponentResourceOptions {
+    /**
+     * Unix seconds standing for "now" when choosing token issue times. Default: the clock. For
+     * tests; an option rather than an argument, so it is not in the package schema.
+     */
+    now?: number;
 }
 
 /**
@@ -103,10 +117,16 @@ export class PortworxAuth extends pulumi.ComponentResource {
      * `px-admin-token` in operator mode with `operatorAdminToken`.
      */
     public readonly adminToken: pulumi.Output<string | undefined>;
+    /**
+     * When each minted token was issued, when a `pulumi up` starts renewing it, and when it
+     * expires (ISO 8601, UTC). Not secret: names and times, never a token.
+     */
+    public readonly tokenTimes: pulumi.Output<TokenTimes[]>;
 
-    constructor(name: string, args: PortworxAuthArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: PortworxAuthArgs, opts?: PortworxAuthOptions) {
+        const { now: clock, ...resourceOptions } = opts ?? {};
         // Nothing from args goes to super: they may hold secrets.
-        super("portworx-auth:index:PortworxAuth", name, {}, opts);
+        super("portworx-auth:index:PortworxAuth", name, {}, resourceOptions);
 
         // A bad input is the user's to fix, not ours to debug: its message, named as they set it, and no stack.
         const names = fieldNamer(args);
@@ -185,7 +205,13 @@ export class PortworxAuth extends pulumi.ComponentResource {
                 return p;
             }),
         );
-        const selfSigned = args.selfSigned;
+        // Secret inputs are secret from here on, whatever the caller passed: another language's
+        // plain string arrives plain, since the inferred package schema cannot mark it secret.
+        const selfSigned = args.selfSigned && {
+            ...args.selfSigned,
+            sharedSecret: secretInput(args.selfSigned.sharedSecret),
+            rsaPrivateKey: secretInput(args.selfSigned.rsaPrivateKey),
+        };
         const supplied = pulumi
             .all([
                 selfSigned?.sharedSecret,
@@ -288,7 +314,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
                 ),
             );
         }
-        const now = args.now ?? Math.floor(Date.now() / 1000);
+        const now = clock ?? Math.floor(Date.now() / 1000);
         if (!Number.isInteger(now) || now < 0) {
             throw new pulumi.ResourceError(
                 "now: must be whole unix seconds. Fix: pass Math.floor(Date.now() / 1000), or leave it unset",
@@ -412,6 +438,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
                   ),
               )
             : pulumi.secret(this.tokens.apply((m) => m.admin));
+        this.tokenTimes = pulumi.output(s.tokens.map((t) => tokenTimes(t, now, s.tokenRenewBefore)));
         this.registerOutputs({
             secretName: this.secretName,
             systemKey: this.systemKey,
@@ -421,6 +448,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
             notes: this.notes,
             tokens: this.tokens,
             adminToken: this.adminToken,
+            tokenTimes: this.tokenTimes,
         });
     }
 }

@@ -13,8 +13,11 @@ import type { OidcSettings, SelfSignedSettings, UsernameClaim } from "./trust";
  * { systemKey: "2026-11" }
  */
 export interface RotationArgs {
+    /** Version of the system key (`PORTWORX_AUTH_SYSTEM_KEY`); a change rolls Portworx. Default `1`. */
     systemKey?: string;
+    /** Version of the Stork (apps) key; a change rolls Portworx, Stork and Autopilot. Default `1`. */
     storkKey?: string;
+    /** Version of the generated shared secret; a change rolls Portworx and renews the tokens. Default `1`. */
     sharedSecret?: string;
 }
 

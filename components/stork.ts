@@ -2,8 +2,25 @@
 import { ConfigError } from "./errors";
 import { label, oneOf, subdomain } from "./names";
 
-export type StorkMode = "operator" | "deployment" | "none";
-export type StorkKeyPairing = "stork" | "apps";
+/** Where Stork's key goes (see README "Stork"). */
+export const StorkMode = {
+    /** `spec.stork.env` of the StorageCluster: the operator runs Stork (the default). */
+    Operator: "operator",
+    /** A server-side-apply patch of a Stork Deployment installed on its own. */
+    Deployment: "deployment",
+    /** No Stork wiring. */
+    None: "none",
+} as const;
+export type StorkMode = (typeof StorkMode)[keyof typeof StorkMode];
+
+/** Which key Stork signs with, and the issuer Portworx checks it under. */
+export const StorkKeyPairing = {
+    /** `PORTWORX_AUTH_STORK_KEY` with Stork's issuer `stork.openstorage.io` (the default). */
+    Stork: "stork",
+    /** `PORTWORX_AUTH_SYSTEM_APPS_KEY` with `apps.portworx.io` (Portworx 2.6+, Stork 2.5+). */
+    Apps: "apps",
+} as const;
+export type StorkKeyPairing = (typeof StorkKeyPairing)[keyof typeof StorkKeyPairing];
 
 /** Issuers Stork signs with, per pairing (facts §6). */
 export const STORK_ISSUERS = {
@@ -43,7 +60,7 @@ export function resolveStork(args: StorkArgs | undefined, namespace: string): St
         throw new ConfigError("stork", "must be an object", "give { mode, deploymentName, namespace, containerName }");
     }
     const stork = {
-        mode: oneOf("stork.mode", a.mode, ["operator", "deployment", "none"] as const, "operator"),
+        mode: oneOf("stork.mode", a.mode, Object.values(StorkMode), StorkMode.Operator),
         deploymentName: subdomain("stork.deploymentName", a.deploymentName ?? "stork"),
         namespace: label("stork.namespace", a.namespace ?? namespace),
         containerName: label("stork.containerName", a.containerName ?? "stork"),
@@ -64,5 +81,5 @@ export function resolveStork(args: StorkArgs | undefined, namespace: string): St
 
 /** Checks the Stork key pairing. */
 export function checkStorkKeyPairing(v: unknown): StorkKeyPairing {
-    return oneOf("storkKeyPairing", v, ["stork", "apps"] as const, "stork");
+    return oneOf("storkKeyPairing", v, Object.values(StorkKeyPairing), StorkKeyPairing.Stork);
 }

@@ -83,7 +83,7 @@ export interface TokenArgs {
     email?: string;
     /** `sub` claim, the account id. Default `<name>@<issuer>`. */
     subject?: string;
-    /** Lifetime, such as `90d` or `1y`. Default {@link DEFAULT_TOKEN_LIFETIME}. At least 1h. */
+    /** Lifetime, such as `90d` or `1y`. Default `1y`. At least 1h. */
     lifetime?: string;
     /** Secret holding the token under `auth-token`. Default `px-token-<name>`. */
     secretName?: string;
@@ -354,6 +354,45 @@ export function issueTime(args: IssueTimeArgs): number {
         throw new RangeError(`issueTime: a ${lifetimeSeconds}s lifetime is too short for share ${share}`);
     }
     return epoch + Math.floor((now - skew - epoch) / period) * period;
+}
+
+/**
+ * When a token the component mints now was issued, when a `pulumi up` starts renewing it, and when
+ * it expires: names and times only, never the token. ISO 8601, UTC.
+ */
+export interface TokenTimes {
+    /** The token's name. */
+    name: string;
+    /** Namespace of the Secret holding it. */
+    namespace: string;
+    /** The Secret holding it under `auth-token`. */
+    secretName: string;
+    /** Its `iat`. */
+    issuedAt: string;
+    /** From this time on, a `pulumi up` mints its successor. */
+    renewFrom: string;
+    /** Its `exp`: run `pulumi up` between `renewFrom` and this. */
+    expiresAt: string;
+}
+
+/**
+ * The {@link TokenTimes} of a token minted at `now`, on the grid {@link issueTime} uses: renewal
+ * starts once `now − skew` leaves the token's window, and it expires a lifetime after `iat`.
+ *
+ * @example
+ * tokenTimes(ci, Date.UTC(2026, 10, 29) / 1000, 0.25); // { issuedAt, renewFrom, expiresAt, ... }
+ */
+export function tokenTimes(t: ResolvedToken, now: number, renewBeforeShare = DEFAULT_RENEW_BEFORE_SHARE): TokenTimes {
+    const iat = issueTime({ now, lifetimeSeconds: t.lifetimeSeconds, renewBeforeShare });
+    const period = Math.floor(t.lifetimeSeconds * (1 - renewBeforeShare));
+    return {
+        name: t.name,
+        namespace: t.namespace,
+        secretName: t.secretName,
+        issuedAt: isoTime(iat),
+        renewFrom: isoTime(iat + period + CLOCK_SKEW_SECONDS),
+        expiresAt: isoTime(iat + t.lifetimeSeconds),
+    };
 }
 
 /** JWS algorithms this project signs with. */

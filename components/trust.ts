@@ -8,7 +8,16 @@ import { ConfigError } from "./errors";
 import { oneOf, word } from "./names";
 import { STORK_ISSUERS } from "./stork";
 
-export type UsernameClaim = "sub" | "email" | "name";
+/** The token claim Portworx takes as the user's id. */
+export const UsernameClaim = {
+    /** `sub`, the account id (the default). */
+    Sub: "sub",
+    /** `email`. */
+    Email: "email",
+    /** `name`. */
+    Name: "name",
+} as const;
+export type UsernameClaim = (typeof UsernameClaim)[keyof typeof UsernameClaim];
 
 /**
  * Self-signed tokens: an issuer plus a shared secret and/or a public key.
@@ -19,7 +28,10 @@ export type UsernameClaim = "sub" | "email" | "name";
 export interface SelfSignedArgs {
     /** `PORTWORX_AUTH_JWT_ISSUER`: must equal the `iss` of self-signed tokens. Not an `https://` URL. */
     issuer: string;
-    /** HMAC key for HS256/384/512 tokens, at least 32 bytes. Generated when no key of any kind is given. */
+    /**
+     * HMAC key (secret) for HS256/384/512 tokens, at least 32 bytes. Generated when no key of any
+     * kind is given.
+     */
     sharedSecret?: pulumi.Input<string>;
     /** PEM `PUBLIC KEY` (RSA, at least 2048 bits) for RS256/384/512 tokens. */
     rsaPublicKey?: pulumi.Input<string>;
@@ -152,7 +164,7 @@ export function checkOidcIssuer(issuer: unknown, field = "oidc.issuer"): string 
 
 /** Validates a username claim on its own. */
 export function checkUsernameClaim(v: unknown, field = "usernameClaim"): UsernameClaim {
-    return oneOf(field, v, ["sub", "email", "name"] as const, "sub");
+    return oneOf(field, v, Object.values(UsernameClaim), UsernameClaim.Sub);
 }
 
 /** A public key's DER, so line endings and wrapping never count as a new key; else its normalised text. */

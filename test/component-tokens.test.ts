@@ -14,12 +14,11 @@ const BASE: PortworxAuthArgs = {
     storageClusterName: "px-cluster",
     selfSigned: { issuer: "px.example.com" },
     tokens: [{ name: "ci", roles: ["system.view"], lifetime: "90d", namespace: "ci" }],
-    now: NOW,
 };
 
-async function run(args: PortworxAuthArgs, preview = false) {
+async function run(args: PortworxAuthArgs, preview = false, now = NOW) {
     let c: PortworxAuth | undefined;
-    const s = await runScenario({ preview, live: sampleLive() }, () => (c = new PortworxAuth("px", args)));
+    const s = await runScenario({ preview, live: sampleLive() }, () => (c = new PortworxAuth("px", args, { now })));
     return { ...s, c: c as PortworxAuth };
 }
 const stored = (r: Recorded[], name: string) =>
@@ -63,10 +62,10 @@ describe("tokens minted by the component", () => {
     test("unchanged inputs give the same token; near expiry, claims changed or key rotated, a new one", async () => {
         const first = await run(BASE);
         const a = (await value(first.c.tokens)) as Record<string, string>;
-        const same = (await value((await run({ ...BASE, now: NOW + 3600 })).c.tokens)) as Record<string, string>;
+        const same = (await value((await run(BASE, false, NOW + 3600)).c.tokens)) as Record<string, string>;
         assert.deepEqual(same, a);
         // 90d lifetime, renewal when a quarter is left: the window is 67.5 days.
-        const later = (await value((await run({ ...BASE, now: NOW + 68 * 86400 })).c.tokens)) as Record<string, string>;
+        const later = (await value((await run(BASE, false, NOW + 68 * 86400)).c.tokens)) as Record<string, string>;
         assert.notEqual(later.ci, a.ci);
         const claims = (await value(
             (await run({ ...BASE, tokens: [{ name: "ci", roles: ["system.user"], lifetime: "90d", namespace: "ci" }] }))
@@ -125,5 +124,43 @@ describe("tokens minted by the component", () => {
         assert.deepEqual(rejections, []);
         assert.equal(await value(c.tokens), undefined);
         assert.ok(recorded.some((r) => r.name === "px-token-ci"));
+    });
+});
+
+describe("tokenTimes", () => {
+    test("each minted token's issue, renewal and expiry times: not secret, no token text, and true to the token", async () => {
+        const { c } = await run(BASE);
+        assert.equal(await pulumi.isSecret(c.tokenTimes), false);
+        const times = (await value(c.tokenTimes)) ?? [];
+        const tokens = (await value(c.tokens)) as Record<string, string>;
+        assert.deepEqual(
+            times.map((t) => [t.name, t.namespace, t.secretName]),
+            [
+                ["admin", "portworx", "px-token-admin"],
+                ["ci", "ci", "px-token-ci"],
+            ],
+        );
+        const text = JSON.stringify(times);
+        for (const token of Object.values(tokens)) assert.ok(!text.includes(token.split(".")[1]!));
+        for (const t of times) {
+            const claims = jose.decodeJwt(tokens[t.name]!);
+            assert.equal(t.issuedAt, new Date(claims.iat! * 1000).toISOString().replace(".000Z", "Z"));
+            assert.equal(t.expiresAt, new Date(claims.exp! * 1000).toISOString().replace(".000Z", "Z"));
+        }
+    });
+
+    test("renewFrom is the first moment a run mints the successor", async () => {
+        const first = await run(BASE);
+        const ci = ((await value(first.c.tokenTimes)) ?? []).find((t) => t.name === "ci")!;
+        const from = Date.parse(ci.renewFrom) / 1000;
+        assert.ok(from > NOW && from < Date.parse(ci.expiresAt) / 1000);
+        const tokenAt = async (now: number) =>
+            ((await value((await run(BASE, false, now)).c.tokens)) as Record<string, string>).ci;
+        const a = await tokenAt(NOW);
+        assert.equal(await tokenAt(from - 1), a);
+        const b = await tokenAt(from);
+        assert.notEqual(b, a);
+        const next = ((await value((await run(BASE, false, from)).c.tokenTimes)) ?? []).find((t) => t.name === "ci")!;
+        assert.equal(jose.decodeJwt(b!).iat, Date.parse(next.issuedAt) / 1000);
     });
 });

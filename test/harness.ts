@@ -55,6 +55,18 @@ function fakeHex(name: string, inputs: Record<string, unknown>, seed: string): s
         .digest("hex");
 }
 
+/** Every string in `v` that is not inside a secret wrapper, with its path. */
+export function plainStrings(v: unknown, path = "", out: [string, string][] = []): [string, string][] {
+    if (typeof v === "string") out.push([path, v]);
+    else if (Array.isArray(v)) v.forEach((x, i) => plainStrings(x, `${path}[${i}]`, out));
+    else if (v && typeof v === "object") {
+        const o = v as Record<string, unknown>;
+        if (o[SECRET_SIG] !== undefined) return out;
+        for (const [k, x] of Object.entries(o)) plainStrings(x, `${path}.${k}`, out);
+    }
+    return out;
+}
+
 /** Removes the mock engine's secret wrappers, leaving plain values. */
 export function unwrapSecrets(v: unknown): unknown {
     if (Array.isArray(v)) return v.map(unwrapSecrets);

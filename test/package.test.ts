@@ -95,7 +95,7 @@ describe("npm package", { timeout: 120_000 }, () => {
     before(() => {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "portworx-auth-pack-"));
         // Packs a copy of the work tree (tests and all, so `files` is what keeps them out), leaving
-        // this repository's dist/ alone. prepack builds dist/ in the copy first.
+        // this repository's dist/ alone. The prepare script builds dist/ in the copy first.
         const source = path.join(tmp, "source");
         const skip = new Set(["node_modules", ".git", "dist", "plan-out"]);
         fs.cpSync(ROOT, source, {

@@ -8,6 +8,7 @@ import { PortworxAuth, type PortworxAuthArgs } from "../components";
 import {
     clusterAfter,
     find,
+    plainStrings,
     resolveEnv,
     resolveRef,
     runScenario,
@@ -53,18 +54,6 @@ function liveWith(spec: Record<string, unknown>): Record<string, unknown> {
     const live = sampleLive() as { spec: Record<string, unknown> };
     live.spec = { ...live.spec, ...spec };
     return live;
-}
-
-/** Every string in `v` that is not inside a secret wrapper, with its path. */
-function plainStrings(v: unknown, path = "", out: [string, string][] = []): [string, string][] {
-    if (typeof v === "string") out.push([path, v]);
-    else if (Array.isArray(v)) v.forEach((x, i) => plainStrings(x, `${path}[${i}]`, out));
-    else if (v && typeof v === "object") {
-        const o = v as Record<string, unknown>;
-        if (o[SECRET_SIG] !== undefined) return out;
-        for (const [k, x] of Object.entries(o)) plainStrings(x, `${path}.${k}`, out);
-    }
-    return out;
 }
 
 for (const preview of [false, true]) {

@@ -38,7 +38,6 @@ const BASE: PortworxAuthArgs = {
     namespace: "portworx",
     storageClusterName: "px-cluster",
     selfSigned: { issuer: ISSUER },
-    now: NOW,
 };
 const TENANCY: Pick<PortworxAuthArgs, "tenants" | "storageClasses" | "volumeSnapshotClass"> = {
     tenants: [
@@ -527,9 +526,9 @@ describe("the manifests", () => {
 // ---------------------------------------------------------------------------------------------
 // The component under the mock engine
 
-async function run(args: PortworxAuthArgs, preview = false) {
+async function run(args: PortworxAuthArgs, preview = false, now = NOW) {
     let c: PortworxAuth | undefined;
-    const s = await runScenario({ preview, live: sampleLive() }, () => (c = new PortworxAuth("px", args)));
+    const s = await runScenario({ preview, live: sampleLive() }, () => (c = new PortworxAuth("px", args, { now })));
     return { ...s, c: c as PortworxAuth };
 }
 
@@ -658,7 +657,7 @@ for (const securityMode of ["env", "operator"] as const) {
 
         test("the same inputs mint the same tenant tokens on the next run", async () => {
             const a = (await value((await run(args)).c.tokens)) as Record<string, string>;
-            const b = (await value((await run({ ...args, now: NOW + 3600 })).c.tokens)) as Record<string, string>;
+            const b = (await value((await run(args, false, NOW + 3600)).c.tokens)) as Record<string, string>;
             assert.equal(a["team-a"], b["team-a"]);
             assert.equal(a["team-b"], b["team-b"]);
         });
