@@ -37,3 +37,5 @@ export const restarts = auth.restarts;
 export const notes = auth.notes;
 export const tokens = auth.tokens;
 export const adminToken = auth.adminToken;
+// Not secret: when each token was issued, renews and expires (the drift workflow reads it).
+export const tokenTimes = auth.tokenTimes;

@@ -1,7 +1,8 @@
 // `npm run plan -- --stack dev [--live storagecluster.yaml]`: prints what `pulumi up` would
-// write for a stack, with no cluster, no Pulumi CLI and no credentials. The stack's config is
-// read as Pulumi hands it to the program (cli/stack-config.ts) and goes through the program's own
-// reading (components/config.ts), so the plan and `pulumi up` see the same arguments.
+// write for a stack, with no cluster, no Pulumi CLI and no credentials (`--all`: every stack, see
+// cli/plan-all.ts). The stack's config is read as Pulumi hands it to the program
+// (cli/stack-config.ts) and goes through the program's own reading (components/config.ts), so the
+// plan and `pulumi up` see the same arguments.
 //
 // Exit status: 0 preflight passed; 1 preflight refused the cluster; 2 bad config, flags or files
 // (one line naming the key, flag or file and the fix); 3 a bug (no stack trace unless asked for).
@@ -339,11 +340,31 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
         try {
             ({ values } = parseArgs({
                 args: argv,
-                options: { stack: { type: "string" }, live: { type: "string" }, "stork-live": { type: "string" } },
+                options: {
+                    stack: { type: "string" },
+                    live: { type: "string" },
+                    "stork-live": { type: "string" },
+                    all: { type: "boolean" },
+                    "live-dir": { type: "string" },
+                    now: { type: "string" },
+                },
                 allowPositionals: false,
             }));
         } catch (e) {
             throw new ConfigError("usage", (e as Error).message.replace(/\.$/, ""), "see the usage below");
+        }
+        for (const f of values.all ? (["stack", "live", "stork-live"] as const) : (["live-dir", "now"] as const)) {
+            if (values[f] !== undefined) {
+                throw new ConfigError(
+                    "usage",
+                    `--${f} ${values.all ? "does not go" : "goes only"} with --all`,
+                    "see the usage below",
+                );
+            }
+        }
+        if (values.all) {
+            const { fleetMain } = await import("./plan-all");
+            return await fleetMain(ROOT, { liveDir: values["live-dir"], now: values.now });
         }
         if (!values.stack) throw new ConfigError("--stack", "is required", "name a stack, such as --stack dev");
         const { text, ok } = await planStack(
@@ -359,7 +380,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
             process.stderr.write(`portworx-auth: ${e.describe(configNames)}\n`);
             if (e.field === "usage" || e.field === "--stack") {
                 process.stderr.write(
-                    `usage: npm run plan -- --stack NAME [--live storagecluster.yaml] [--stork-live stork-deployment.yaml]\nstacks: ${listStacks(ROOT).join(", ")}\n`,
+                    `usage: npm run plan -- --stack NAME [--live storagecluster.yaml] [--stork-live stork-deployment.yaml]\n` +
+                        `       npm run plan -- --all [--live-dir DIR] [--now TIME]   (DIR holds <stack>.yaml)\n` +
+                        `stacks: ${listStacks(ROOT).join(", ")}\n`,
                 );
             }
             return 2;
