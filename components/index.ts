@@ -18,4 +18,10 @@ export {
 export { buildPlan, renderPlan, type Plan } from "./plan";
 export type { LiveDeployment, LiveStorageCluster, Finding } from "./preflight";
 export { verifyToken, type TokenArgs, type VerifyResult } from "./tokens";
-export type { StorageClassArgs, TenantArgs, VolumeSnapshotClassArgs } from "./tenants";
+export {
+    ReclaimPolicy,
+    VolumeBindingMode,
+    type StorageClassArgs,
+    type TenantArgs,
+    type VolumeSnapshotClassArgs,
+} from "./tenants";

@@ -92,8 +92,23 @@ export interface TenantArgs {
     name?: string;
 }
 
-export type ReclaimPolicy = "Delete" | "Retain";
-export type VolumeBindingMode = "Immediate" | "WaitForFirstConsumer";
+/** What happens to a volume (or snapshot content) when its claim (or snapshot) is deleted. */
+export const ReclaimPolicy = {
+    /** Deleted with it (the default). */
+    Delete: "Delete",
+    /** Kept, for an administrator to reclaim. */
+    Retain: "Retain",
+} as const;
+export type ReclaimPolicy = (typeof ReclaimPolicy)[keyof typeof ReclaimPolicy];
+
+/** When a claim's volume is provisioned and bound. */
+export const VolumeBindingMode = {
+    /** As soon as the claim is created (the default). */
+    Immediate: "Immediate",
+    /** Once a pod using the claim is scheduled. */
+    WaitForFirstConsumer: "WaitForFirstConsumer",
+} as const;
+export type VolumeBindingMode = (typeof VolumeBindingMode)[keyof typeof VolumeBindingMode];
 
 /**
  * A StorageClass whose volumes authenticate with the token in the PVC's namespace.
@@ -108,11 +123,11 @@ export interface StorageClassArgs {
     parameters?: Record<string, string>;
     /** `true` (default): the CSI driver `pxd.portworx.com`. `false`: the in-tree `kubernetes.io/portworx-volume`. */
     csi?: boolean;
-    /** Default `Delete`. */
+    /** What happens to a volume when its claim is deleted: `Delete` (default) or `Retain`. */
     reclaimPolicy?: ReclaimPolicy;
-    /** Default `true` (the class carries the expand secret). */
+    /** Whether claims may grow. Default `true` (the class carries the expand secret). */
     allowVolumeExpansion?: boolean;
-    /** Default `Immediate`. */
+    /** When a claim's volume is provisioned: `Immediate` (default) or `WaitForFirstConsumer`. */
     volumeBindingMode?: VolumeBindingMode;
     /** Mark it the cluster's default class. Default `false`. */
     isDefault?: boolean;
@@ -127,7 +142,7 @@ export interface StorageClassArgs {
 export interface VolumeSnapshotClassArgs {
     /** The class's name (a DNS subdomain). */
     name: string;
-    /** Default `Delete`. */
+    /** What happens to a snapshot's content when the snapshot is deleted: `Delete` (default) or `Retain`. */
     deletionPolicy?: ReclaimPolicy;
 }
 
@@ -365,13 +380,18 @@ function resolveStorageClasses(raw: unknown): ResolvedStorageClass[] {
             name,
             csi,
             parameters,
-            reclaimPolicy: oneOf(`${at}.reclaimPolicy`, c.reclaimPolicy, ["Delete", "Retain"] as const, "Delete"),
+            reclaimPolicy: oneOf(
+                `${at}.reclaimPolicy`,
+                c.reclaimPolicy,
+                Object.values(ReclaimPolicy),
+                ReclaimPolicy.Delete,
+            ),
             allowVolumeExpansion: flag(`${at}.allowVolumeExpansion`, c.allowVolumeExpansion, true),
             volumeBindingMode: oneOf(
                 `${at}.volumeBindingMode`,
                 c.volumeBindingMode,
-                ["Immediate", "WaitForFirstConsumer"] as const,
-                "Immediate",
+                Object.values(VolumeBindingMode),
+                VolumeBindingMode.Immediate,
             ),
             isDefault,
         };
@@ -386,8 +406,8 @@ function resolveSnapshotClass(raw: unknown): ResolvedVolumeSnapshotClass | undef
         deletionPolicy: oneOf(
             "volumeSnapshotClass.deletionPolicy",
             c.deletionPolicy,
-            ["Delete", "Retain"] as const,
-            "Delete",
+            Object.values(ReclaimPolicy),
+            ReclaimPolicy.Delete,
         ),
     };
 }

@@ -72,7 +72,18 @@ describe("the Pulumi package schema", { timeout: 180_000 }, () => {
         assert.equal(schema.name, "portworx-auth");
         const r = schema.resources[TOKEN];
         assert.ok(r, Object.keys(schema.resources).join(", "));
-        for (const k of ["namespace", "storageClusterName", "selfSigned", "oidc", "tokens", "securityMode", "stork"]) {
+        for (const k of [
+            "namespace",
+            "storageClusterName",
+            "selfSigned",
+            "oidc",
+            "tokens",
+            "securityMode",
+            "stork",
+            "tenants",
+            "storageClasses",
+            "volumeSnapshotClass",
+        ]) {
             assert.ok(r.inputProperties[k], `input ${k}`);
         }
         assert.deepEqual(r.requiredInputs, ["namespace", "storageClusterName"]);
@@ -105,6 +116,8 @@ describe("the Pulumi package schema", { timeout: 180_000 }, () => {
             GuestAccess: lib.GuestAccess,
             StorkMode: lib.StorkMode,
             StorkKeyPairing: lib.StorkKeyPairing,
+            ReclaimPolicy: lib.ReclaimPolicy,
+            VolumeBindingMode: lib.VolumeBindingMode,
         };
         const enums = Object.entries(schema.types).filter(([, t]) => t.enum);
         assert.deepEqual(enums.map(([k]) => k.split(":").pop()).sort(), Object.keys(expected).sort());
@@ -124,6 +137,9 @@ describe("the Pulumi package schema", { timeout: 180_000 }, () => {
             securityMode: "operator",
             usernameClaim: lib.UsernameClaim.Email,
             guestAccess: "Disabled",
+            storageClasses: [
+                { name: "px-tenant", reclaimPolicy: "Retain", volumeBindingMode: lib.VolumeBindingMode.Immediate },
+            ],
         };
         assert.equal(lib.resolveSettings(args).securityMode, "operator");
     });
