@@ -1,14 +1,18 @@
 // The npm package as another program gets it: `npm pack`, install the tarball into a fresh
 // project, then `require("portworx-auth")` from plain Node (CommonJS, no tsx) and create the
 // component under the mock engine. Offline: the tarball's dependencies are linked to this
-// repository's node_modules, so npm resolves them without a registry.
+// repository's node_modules, so npm resolves them without a registry. And the checkout as a
+// Pulumi plugin: started as the Node.js language host starts it, it serves schema.json.
 import assert from "node:assert/strict";
-import { spawnSync, type SpawnSyncOptions } from "node:child_process";
+import { spawn, spawnSync, type SpawnSyncOptions } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
+import * as grpc from "@grpc/grpc-js";
 import * as YAML from "yaml";
+import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
+import { GetSchemaRequest } from "@pulumi/pulumi/proto/provider_pb";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -81,11 +85,25 @@ export const make = (): PortworxAuth => new PortworxAuth("px", args);
 export const isConfigError = (e: unknown): boolean => e instanceof ConfigError;
 `;
 
-describe("npm package", { timeout: 120_000 }, () => {
+/** The schema a running provider serves, over the gRPC call the Pulumi CLI makes. */
+function getSchema(port: string): Promise<string> {
+    const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    return new Promise((resolve, reject) =>
+        client.getSchema(new GetSchemaRequest(), (err, resp) => {
+            client.close();
+            if (err || !resp) reject(err ?? new Error("no response"));
+            else resolve(resp.getSchema());
+        }),
+    );
+}
+
+describe("npm package", { timeout: 180_000 }, () => {
     let tmp: string;
+    let source: string;
     let entries: string[];
     let consumer: string;
     let manifest: {
+        version: string;
         main: string;
         dependencies: Record<string, string>;
         peerDependencies: Record<string, string>;
@@ -96,7 +114,7 @@ describe("npm package", { timeout: 120_000 }, () => {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "portworx-auth-pack-"));
         // Packs a copy of the work tree (tests and all, so `files` is what keeps them out), leaving
         // this repository's dist/ alone. The prepare script builds dist/ in the copy first.
-        const source = path.join(tmp, "source");
+        source = path.join(tmp, "source");
         const skip = new Set(["node_modules", ".git", "dist", "plan-out"]);
         fs.cpSync(ROOT, source, {
             recursive: true,
@@ -187,6 +205,32 @@ describe("npm package", { timeout: 120_000 }, () => {
         // no entry point; exports["."] is the library, which would register nothing.
         assert.equal(YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).main, "index.ts");
         assert.ok(fs.existsSync(path.join(ROOT, "index.ts")));
+    });
+
+    it("runs as a Pulumi plugin: started as the language host starts it, it serves schema.json", async () => {
+        // pulumi-language-nodejs runs `node @pulumi/pulumi/cmd/run-plugin <dir> <engine>` after
+        // `npm install` there (which ran prepare, as npm pack did here); the host prints its port.
+        const runPlugin = path.join(ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin");
+        const child = spawn(process.execPath, [runPlugin, source, "127.0.0.1:1"], { cwd: tmp, env: cleanEnv() });
+        try {
+            let out = "";
+            let err = "";
+            child.stderr.on("data", (d) => (err += String(d)));
+            const port = await new Promise<string>((resolve, reject) => {
+                child.stdout.on("data", (d) => {
+                    out += String(d);
+                    const m = /^(\d+)\n/.exec(out);
+                    if (m) resolve(m[1]!);
+                });
+                child.on("exit", (code) => reject(new Error(`plugin exited with ${code}: ${out}${err}`)));
+            });
+            const served = JSON.parse(await getSchema(port)) as Record<string, unknown>;
+            assert.equal(served.version, manifest.version);
+            delete served.version;
+            assert.deepEqual(served, JSON.parse(fs.readFileSync(path.join(ROOT, "schema.json"), "utf8")));
+        } finally {
+            child.kill();
+        }
     });
 
     it("is required from plain Node and creates the component under the mock engine", () => {
