@@ -83,5 +83,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-    void main(process.argv.slice(2)).then((code) => process.exit(code));
+    // An exit code, not an exit: the process ends once stdout has drained into a pipe.
+    void main(process.argv.slice(2)).then((code) => {
+        process.exitCode = code;
+    });
 }
