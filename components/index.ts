@@ -1,5 +1,5 @@
 // The library's public surface. Importing it creates nothing.
-export { PortworxAuth } from "./portworxAuth";
+export { PortworxAuth, type PortworxAuthOptions } from "./portworxAuth";
 export {
     ConfigError,
     resolveSettings,
@@ -17,7 +17,7 @@ export {
 } from "./args";
 export { buildPlan, renderPlan, type Plan } from "./plan";
 export type { LiveDeployment, LiveStorageCluster, Finding } from "./preflight";
-export { verifyToken, type TokenArgs, type VerifyResult } from "./tokens";
+export { verifyToken, type TokenArgs, type TokenTimes, type VerifyResult } from "./tokens";
 export {
     ReclaimPolicy,
     VolumeBindingMode,
