@@ -183,8 +183,14 @@ describe("workflows", () => {
         assert.equal(last.if, "${{ !cancelled() }}");
         assert.equal(last.env?.PREVIEW, `\${{ steps.${preview.id}.outcome }}`);
         assert.equal(last.env?.TOKENS, `\${{ steps.${tokens.id}.outcome }}`);
-        assert.match(last.run!, /::error title=Drift in stack \$STACK::/);
-        assert.match(last.run!, /::error title=Token expiry in stack \$STACK::/);
+        assert.match(
+            last.run!,
+            /if \[ "\$PREVIEW" = "failure" \]; then\n\s+echo "::error title=Drift in stack \$STACK::/,
+        );
+        assert.match(
+            last.run!,
+            /if \[ "\$TOKENS" = "failure" \]; then\n\s+echo "::error title=Token expiry in stack \$STACK::/,
+        );
         assert.match(last.run!, /exit "\$status"/);
     });
 
