@@ -17,6 +17,7 @@ import { buildPlan, REDACTED, renderPlan, type Plan } from "../components/plan";
 import type { LiveDeployment, LiveStorageCluster } from "../components/preflight";
 import { checkSuppliedValues } from "../components/trust";
 import { pulumiConfig, type PulumiConfig } from "./stack-config";
+import { runCommand } from "./io";
 
 const ROOT = path.resolve(__dirname, "..");
 export const SAMPLE_LIVE = path.join("examples", "storagecluster.yaml");
@@ -398,6 +399,4 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     }
 }
 
-if (require.main === module) {
-    void main().then((code) => process.exit(code));
-}
+if (require.main === module) runCommand(main);

@@ -15,6 +15,7 @@ import {
     verifyToken,
     type SigningKey,
 } from "../components/tokens";
+import { runCommand } from "./io";
 
 /** What the CLI touches outside itself, so tests can run it in-process. */
 export interface CliIo {
@@ -275,9 +276,4 @@ export function processIo(): CliIo {
     };
 }
 
-if (require.main === module) {
-    // exitCode, not exit(): a piped stdout is flushed before the process ends.
-    void main(process.argv.slice(2)).then((code) => {
-        process.exitCode = code;
-    });
-}
+if (require.main === module) runCommand(() => main(process.argv.slice(2)));

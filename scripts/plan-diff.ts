@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { runCommand } from "../cli/io";
 import { listStacks } from "../cli/plan";
 
 /** One side's run of `npm run plan` for one stack. */
@@ -197,6 +198,4 @@ function main(): number {
     return exitCode(diffs);
 }
 
-if (require.main === module) {
-    process.exitCode = main();
-}
+if (require.main === module) runCommand(main);

@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { ConfigError } from "../components/errors";
 import { formatDuration, isoTime, parseLifetime, type TokenTimes } from "../components/tokens";
 import { parseNow } from "../cli/plan-all";
+import { runCommand } from "../cli/io";
 
 /** The verdict on a stack's tokens. */
 export interface ExpiryReport {
@@ -154,9 +155,4 @@ async function main(argv: string[]): Promise<number> {
     }
 }
 
-if (require.main === module) {
-    // An exit code, not process.exit(): the process ends once stdout has drained into a pipe.
-    void main(process.argv.slice(2)).then((code) => {
-        process.exitCode = code;
-    });
-}
+if (require.main === module) runCommand(() => main(process.argv.slice(2)));

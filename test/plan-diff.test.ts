@@ -16,8 +16,8 @@ import {
     type PlanRun,
     type StackDiff,
 } from "../scripts/plan-diff";
+import { checkout, ROOT } from "./checkout";
 
-const ROOT = path.resolve(__dirname, "..");
 const ok = (stdout: string): PlanRun => ({ present: true, code: 0, stdout, stderr: "" });
 const absent: PlanRun = { present: false, code: null, stdout: "", stderr: "" };
 
@@ -124,21 +124,13 @@ describe("plan-diff, pure parts", () => {
 
 describe("plan-diff on two checkouts", () => {
     let tmp: string;
-    const checkout = (name: string): string => {
-        const dir = path.join(tmp, name);
-        for (const f of ["package.json", "Pulumi.yaml", "tsconfig.json", "cli", "components", "examples", "stacks"]) {
-            fs.cpSync(path.join(ROOT, f), path.join(dir, f), { recursive: true });
-        }
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
-        return dir;
-    };
     const stackFile = (dir: string, stack: string) => path.join(dir, "stacks", `Pulumi.${stack}.yaml`);
     let diffs: StackDiff[];
 
     before(() => {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-diff-"));
-        const base = checkout("base");
-        const head = checkout("head");
+        const base = checkout(path.join(tmp, "base"));
+        const head = checkout(path.join(tmp, "head"));
         for (const dir of [base, head]) {
             for (const f of fs.readdirSync(path.join(dir, "stacks"))) fs.rmSync(path.join(dir, "stacks", f));
         }
