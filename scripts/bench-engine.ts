@@ -33,14 +33,14 @@ export interface Request {
     [field: string]: unknown;
 }
 
-/** Fields that say where in the source a request came from, or that cannot match between programs. */
-const UNCOMPARED = ["sourceposition", "stacktrace", "parentstacktracehandle", "propertydependenciesMap"];
+/** Fields that say where in the source a request came from. */
+const UNRECORDED = ["sourceposition", "stacktrace", "parentstacktracehandle"];
 
 type Message = { toObject(): Record<string, unknown> } & Record<string, () => unknown>;
 
 function normalise(rpc: Request["rpc"], req: Message): Request {
     const o: Record<string, unknown> = { rpc, ...req.toObject() };
-    for (const f of UNCOMPARED) delete o[f];
+    for (const f of UNRECORDED) delete o[f];
     // The properties as the engine receives them: secrets wrapped, every value serialized.
     for (const [field, getter] of [
         ["object", "getObject"],
