@@ -10,8 +10,9 @@
 //    ids; then records it too and refuses to go on unless both programs send the engine the same
 //    requests, inputs byte for byte (propertyDependencies aside: literals have none).
 // 3. Times both as whole processes under plain Node, paired and interleaved, at 1, 10 and 100
-//    clusters in one program, and `npm run plan` against live StorageClusters with 10, 1,000 and
-//    10,000 user env entries.
+//    clusters in one program; `npm run plan` against live StorageClusters with 10, 1,000 and
+//    10,000 user env entries; and `npm run plan -- --all` over 100 stacks (copies of the project's,
+//    in a copy of the checkout under bench-out/fleet).
 //
 // Scenarios: `first`, against examples/storagecluster.yaml as a first `pulumi up` sees it; `again`
 // (not with --quick), against the cluster that run left (keys kept, so the live Secrets are read).
@@ -31,6 +32,8 @@ const ROOT = path.resolve(__dirname, "..");
 const OUT = path.join(ROOT, "bench-out");
 const SIZES = [1, 10, 100];
 const PLAN_SIZES = [10, 1000, 10000];
+/** Stacks in the project `npm run plan -- --all` plans. */
+const FLEET = 100;
 /** @pulumi/pulumi's wrapper of a secret value, as the engine receives it. */
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET = "1b47061264138c4ac30d75fd1eb44270";
@@ -188,6 +191,11 @@ const REPLAYED = new Set([
     "id",
     "dependenciesList",
     "retainondelete",
+    "protect",
+    "deletebeforereplace",
+    "deletebeforereplacedefined",
+    "ignorechangesList",
+    "replaceonchangesList",
     "additionalsecretoutputsList",
     "version",
     "aliasesList",
@@ -228,6 +236,15 @@ export function handProgram(requests: Request[], name0: string, extraSecretOutpu
         const deps = (r.dependenciesList as string[]).map((u) => vars.get(lastSegment(u)));
         if (deps.length) opts.push(`dependsOn: [${deps.join(", ")}]`);
         if (r.retainondelete) opts.push("retainOnDelete: true");
+        if (r.protect) opts.push("protect: true");
+        if (r.deletebeforereplacedefined) opts.push(`deleteBeforeReplace: ${String(r.deletebeforereplace)}`);
+        for (const [field, option] of [
+            ["ignorechangesList", "ignoreChanges"],
+            ["replaceonchangesList", "replaceOnChanges"],
+        ]) {
+            const list = r[field] as string[] | undefined;
+            if (list?.length) opts.push(`${option}: ${JSON.stringify(list)}`);
+        }
         const aso = extraSecretOutputs.get(name) ?? [];
         if (aso.length) opts.push(`additionalSecretOutputs: ${JSON.stringify(aso)}`);
         const o = `{ ${opts.join(", ")} }`;
@@ -287,7 +304,7 @@ function extraSecretOutputs(component: Request[], bare: Request[]): Map<string, 
     return extra;
 }
 
-/** Builds bench-out/hand.js for a scenario and checks it against the component at 1 and 2 clusters. */
+/** Builds bench-out/hand-<scenario>.js and checks it against the component at 2 clusters. */
 async function writeHand(setupFile: string, out: string): Promise<void> {
     const component = path.join(OUT, "bench-engine.js");
     const one = await record(component, 1, setupFile);
@@ -295,15 +312,12 @@ async function writeHand(setupFile: string, out: string): Promise<void> {
     fs.writeFileSync(out, handProgram(one, clusterName(0), new Map()));
     const bare = await record(out, 1, setupFile);
     fs.writeFileSync(out, handProgram(one, clusterName(0), extraSecretOutputs(one, bare)));
-    for (const n of [1, 2]) {
-        const [want, got] = await Promise.all([record(component, n, setupFile), record(out, n, setupFile)]);
-        // A hand-written program passes literals, so no input of it depends on another resource.
-        const diff = differences(want, got, ["propertydependenciesMap"]);
-        if (diff.length) {
-            throw new Error(
-                `the hand-written program does not register what the component does at ${n} cluster(s):\n${diff.join("\n")}`,
-            );
-        }
+    // Two clusters: the first as recorded, the second through the loop's other name. A hand-written
+    // program passes literals, so no input of it depends on another resource.
+    const [want, got] = await Promise.all([record(component, 2, setupFile), record(out, 2, setupFile)]);
+    const diff = differences(want, got, ["propertydependenciesMap"]);
+    if (diff.length) {
+        throw new Error(`the hand-written program does not register what the component does:\n${diff.join("\n")}`);
     }
 }
 
@@ -325,6 +339,37 @@ function secretsWritten(requests: Request[]): Record<string, Obj> {
         };
     }
     return out;
+}
+
+/**
+ * A copy of the checkout's tracked files whose stack directory holds `n` stacks, copies of the
+ * project's own in turn, for `npm run plan -- --all`; its node_modules is the checkout's.
+ */
+function fleet(n: number): string {
+    const dir = path.join(OUT, "fleet");
+    const tracked = spawnSync("git", ["ls-files", "-z"], { cwd: ROOT, encoding: "utf8" });
+    if (tracked.status !== 0) throw new Error("plan --all: git ls-files failed; run the bench in a git checkout");
+    const project = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { stackConfigDir?: string };
+    const stackDir = project.stackConfigDir ?? ".";
+    const isStack = (f: string) =>
+        path.dirname(f) === path.normalize(stackDir) && /^Pulumi\..+\.yaml$/.test(path.basename(f));
+    const files = tracked.stdout.split("\0").filter(Boolean);
+    const stacks = files.filter(isStack).sort();
+    if (stacks.length === 0) throw new Error(`plan --all: no stack files in ${stackDir}`);
+    for (const f of files.filter((x) => !isStack(x) && fs.existsSync(path.join(ROOT, x)))) {
+        fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+        fs.copyFileSync(path.join(ROOT, f), path.join(dir, f));
+    }
+    fs.mkdirSync(path.join(dir, stackDir), { recursive: true });
+    for (let i = 0; i < n; i++) {
+        const from = stacks[i % stacks.length];
+        fs.copyFileSync(
+            path.join(ROOT, from),
+            path.join(dir, stackDir, `Pulumi.bench-${String(i).padStart(3, "0")}.yaml`),
+        );
+    }
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+    return dir;
 }
 
 /** The sample StorageCluster with `n` user env entries on top of its own. */
@@ -460,7 +505,6 @@ async function main(): Promise<void> {
         config,
         root: ROOT,
     };
-    const scenarios: { name: string; setup: Setup }[] = [{ name: "first", setup: base }];
     const writeSetup = (name: string, s: Setup) => {
         const f = path.join(OUT, `setup-${name}.json`);
         fs.writeFileSync(f, JSON.stringify(s));
@@ -477,7 +521,6 @@ async function main(): Promise<void> {
             .filter((r) => r.rpc === "registerResource")
             .map((r) => ({ type: r.type as string, name: r.name as string, inputs: r.object as Obj }));
         const again: Setup = { ...base, live: clusterAfter(recorded, sample), reads: secretsWritten(firstRun) };
-        scenarios.push({ name: "again", setup: again });
         const setup = writeSetup("again", again);
         await writeHand(setup, path.join(OUT, "hand-again.js"));
         files.push({ name: "again", setup, hand: path.join(OUT, "hand-again.js") });
@@ -492,6 +535,8 @@ async function main(): Promise<void> {
     const tsx = require.resolve("tsx/cli", { paths: [ROOT] });
     const planRun = (n: number) =>
         run(tsx, [path.join(ROOT, "cli", "plan.ts"), "--stack", stack, "--live", livePaths.get(n) as string]);
+    const fleetPlan = path.join(fleet(FLEET), "cli", "plan.ts");
+    const planAll: Sample[] = [];
 
     const cells = new Map(
         files.map((f) => [f.name, new Map(SIZES.map((n) => [n, { component: [], hand: [] } as Cell]))]),
@@ -517,6 +562,7 @@ async function main(): Promise<void> {
             const p = PLAN_SIZES[(k + r) % PLAN_SIZES.length];
             plans.get(p)?.push(await planRun(p));
         }
+        planAll.push(await run(tsx, [fleetPlan, "--all"]));
     }
 
     const results = Object.fromEntries(
@@ -547,14 +593,14 @@ async function main(): Promise<void> {
         planMs10: round(planMs[10].median, 0),
         planMs1000: round(planMs[1000].median, 0),
         planMs10000: round(planMs[10000].median, 0),
-        planAll: "not measured: npm run plan has no --all yet (issue 13)",
+        planAllMs100: round(median(planAll.map((x) => x.ms)), 0),
         stack,
         quick,
         rounds,
         seconds: round((performance.now() - started) / 1000, 1),
         machine,
         scenarios: results,
-        plan: planMs,
+        plan: { ...planMs, all100: summary(planAll.map((x) => x.ms)) },
     };
     if (values.json) {
         process.stdout.write(`${JSON.stringify(json)}\n`);
@@ -567,7 +613,7 @@ async function main(): Promise<void> {
         ...files.map((f) => `${table(f.name, results[f.name])}\n`),
         "npm run plan, wall ms (min median max):",
         ...PLAN_SIZES.map((n) => `${String(n).padStart(6)} user env entries: ${triple(planMs[n], ms)}`),
-        `plan --all: ${json.planAll}`,
+        `npm run plan -- --all, ${FLEET} stacks: ${triple(json.plan.all100, ms)}`,
         "",
         `ratio1 ${json.ratio1}, ratio100 ${json.ratio100}, ${json.seconds} s in all`,
     ];
