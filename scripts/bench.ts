@@ -564,6 +564,8 @@ async function main(): Promise<void> {
         }
         planAll.push(await run(tsx, [fleetPlan, "--all"]));
     }
+    // A copy of the checkout: nothing to keep, and linters and searches would find it.
+    fs.rmSync(path.dirname(path.dirname(fleetPlan)), { recursive: true, force: true });
 
     const results = Object.fromEntries(
         files.map((f) => [f.name, scenarioResult(cells.get(f.name) as Map<number, Cell>)]),
