@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "dist/", "**/*.js", "**/*.mjs"] },
+    { ignores: ["node_modules/", "dist/", "bench-out/", "**/*.js", "**/*.mjs"] },
     eslint.configs.recommended,
     ...tseslint.configs.recommended,
     {

@@ -1,6 +1,6 @@
 // Every manifest this project writes, built from settings and the live StorageCluster. The
 // component and the offline plan command both use this: one source of truth. Pure.
-import * as YAML from "yaml";
+import type * as YAMLModule from "yaml";
 import type { Settings } from "./settings";
 import {
     desiredAutopilotEnv,
@@ -539,6 +539,9 @@ function redactLiterals(m: Manifest): Manifest {
 
 /** The plan as deterministic text: same inputs, same bytes. No secret value ever appears. */
 export function renderPlan(plan: Plan, title: string): string {
+    // Loaded here: the Pulumi program plans but never renders, and need not load a YAML library.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const YAML = require("yaml") as typeof YAMLModule;
     const s = plan.settings;
     const out: string[] = [`# portworx-auth plan: ${title}`, ""];
     out.push(`StorageCluster: ${s.namespace}/${s.storageClusterName}`);

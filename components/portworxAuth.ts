@@ -5,7 +5,7 @@ import * as random from "@pulumi/random";
 import { resolveSettings, type PortworxAuthArgs, type Settings } from "./args";
 import { ConfigError, fieldNamer } from "./errors";
 import { PUBLIC_KEY_FILES, type KeyRole } from "./env";
-import { planKeys, type KeyPlan, type KeySource, type LiveSecretKeys, type SecretId } from "./keys";
+import { planKeys, type KeySource, type LiveSecretKeys, type SecretId } from "./keys";
 import {
     buildPlan,
     keySecretManifest,
@@ -65,8 +65,29 @@ function secretInput(v: pulumi.Input<string> | undefined): pulumi.Output<string>
     return v === undefined ? undefined : pulumi.secret(v);
 }
 
-function base64(value: pulumi.Output<string>): pulumi.Output<string> {
-    return pulumi.secret(value.apply((v) => Buffer.from(v, "utf8").toString("base64")));
+function base64(value: string): string {
+    return Buffer.from(value, "utf8").toString("base64");
+}
+
+/**
+ * The named outputs of one resource as one object. They share their resources, so nested applies
+ * keep all that pulumi.all would (it makes two more Outputs per field, and copies each value).
+ */
+function fieldsOf<R extends pulumi.Resource>(
+    r: R,
+    names: (keyof R & string)[],
+): pulumi.Output<Record<string, unknown>> {
+    const step = (i: number, acc: Record<string, unknown>): pulumi.Output<Record<string, unknown>> =>
+        (r[names[i]] as pulumi.Output<unknown>).apply((v) =>
+            i + 1 === names.length ? { ...acc, [names[i]]: v } : step(i + 1, { ...acc, [names[i]]: v }),
+        );
+    return step(0, {});
+}
+
+/** What one run decided from the live objects: the plan, and the values of the Secrets it reads keys from. */
+interface Decision {
+    plan: Plan;
+    secrets: Record<SecretId, Record<string, string>>;
 }
 
 /** Resource options of `PortworxAuth`, and the clock tests pin. */
@@ -150,61 +171,53 @@ export class PortworxAuth extends pulumi.ComponentResource {
               })
             : undefined;
         const reads: pulumi.Resource[] = storkLive ? [live, storkLive] : [live];
-        const liveObjects = pulumi
-            .all([
-                live.apiVersion,
-                live.kind,
-                live.metadata,
-                live.spec,
-                live.status,
-                storkLive?.metadata,
-                storkLive?.spec,
-            ])
-            .apply(([apiVersion, kind, metadata, spec, status, storkMetadata, storkSpec]) => ({
-                cluster: { apiVersion, kind, metadata, spec, status } as LiveStorageCluster,
-                stork: storkLive ? ({ metadata: storkMetadata, spec: storkSpec } as LiveDeployment) : undefined,
-            }));
-        // The cluster is the source of truth for keys in use: read exactly the Secrets the live
-        // objects refer to (a read of a missing Secret fails the program), and keep their values.
-        const secretReads = pulumi.unsecret(
-            liveObjects.apply(({ cluster, stork }) => planKeys(s, cluster, stork).reads),
-        );
-        const liveSecrets: pulumi.Output<Record<SecretId, Record<string, string>>> = pulumi.secret(
-            secretReads.apply((list) =>
-                pulumi
-                    .all(
-                        list.map(
-                            (r) =>
-                                k8s.core.v1.Secret.get(
-                                    `${name}-read-${r.namespace}-${r.name}`,
-                                    `${r.namespace}/${r.name}`,
-                                    { parent: this, additionalSecretOutputs: ["data", "stringData"] },
-                                ).data,
-                        ),
-                    )
-                    .apply((data) =>
-                        Object.fromEntries(list.map((r, i) => [`${r.namespace}/${r.name}`, data[i] ?? {}])),
-                    ),
-            ),
-        );
-        const liveSecretKeys: pulumi.Output<LiveSecretKeys> = pulumi.unsecret(
-            liveSecrets.apply((all) => Object.fromEntries(Object.entries(all).map(([id, d]) => [id, Object.keys(d)]))),
-        );
-        // What the plan keeps of the live objects is names and our own entries; a user's literal
-        // secrets make the patch secret below, so the plan itself need not be.
-        const plan: pulumi.Output<Plan> = pulumi.unsecret(
-            pulumi.all([liveObjects, liveSecretKeys]).apply(([{ cluster, stork }, secretKeys]) => {
-                const p = buildPlan(s, cluster, stork, secretKeys);
-                if (p.findings.length > 0) {
+        const cluster = fieldsOf(live, ["apiVersion", "kind", "metadata", "spec", "status"]);
+        const liveObjects: pulumi.Output<{ cluster: LiveStorageCluster; stork?: LiveDeployment }> = storkLive
+            ? pulumi
+                  .all([cluster, fieldsOf(storkLive, ["metadata", "spec"])])
+                  .apply(([c, stork]) => ({ cluster: c as LiveStorageCluster, stork: stork as LiveDeployment }))
+            : cluster.apply((c) => ({ cluster: c as LiveStorageCluster, stork: undefined }));
+        // The run's decision, made once: the cluster is the source of truth for keys in use, so read
+        // exactly the Secrets the live objects refer to (a read of a missing Secret fails the program),
+        // keep their values, and plan with their data key names. Outputs carry the decision as a
+        // function: pulumi.all copies, and every Output walks, a value that is an object. Secret, and
+        // so is everything it flows into.
+        const decided: pulumi.Output<() => Decision> = liveObjects.apply(({ cluster: c, stork }) => {
+            const list = planKeys(s, c, stork).reads;
+            const decide = (data: (Record<string, string> | undefined)[]) => {
+                const secrets = Object.fromEntries(list.map((r, i) => [`${r.namespace}/${r.name}`, data[i] ?? {}]));
+                const keys: LiveSecretKeys = Object.fromEntries(
+                    Object.entries(secrets).map(([id, d]) => [id, Object.keys(d)]),
+                );
+                const plan = buildPlan(s, c, stork, keys);
+                if (plan.findings.length > 0) {
                     throw new pulumi.ResourceError(
-                        `preflight failed, nothing was written:\n${p.findings.map((f) => `  - ${f.field}: ${f.message}`).join("\n")}`,
+                        `preflight failed, nothing was written:\n${plan.findings.map((f) => `  - ${f.field}: ${f.message}`).join("\n")}`,
                         this,
                         true,
                     );
                 }
-                return p;
-            }),
-        );
+                const decision: Decision = { plan, secrets };
+                return pulumi.secret(() => decision);
+            };
+            if (list.length === 0) return decide([]);
+            return pulumi
+                .all(
+                    list.map(
+                        (r) =>
+                            k8s.core.v1.Secret.get(
+                                `${name}-read-${r.namespace}-${r.name}`,
+                                `${r.namespace}/${r.name}`,
+                                { parent: this, additionalSecretOutputs: ["data", "stringData"] },
+                            ).data,
+                    ),
+                )
+                .apply(decide);
+        });
+        // What the plan keeps of the live objects is names and our own entries; a user's literal
+        // secrets make the patch secret below, so the plan itself need not be.
+        const planned = pulumi.unsecret(decided);
+        const fromPlan = <T>(f: (p: Plan) => T) => planned.apply((d) => f(d().plan));
         // Secret inputs are secret from here on, whatever the caller passed: another language's
         // plain string arrives plain, since the inferred package schema cannot mark it secret.
         const selfSigned = args.selfSigned && {
@@ -212,36 +225,40 @@ export class PortworxAuth extends pulumi.ComponentResource {
             sharedSecret: secretInput(args.selfSigned.sharedSecret),
             rsaPrivateKey: secretInput(args.selfSigned.rsaPrivateKey),
         };
-        const supplied = pulumi
-            .all([
-                selfSigned?.sharedSecret,
-                selfSigned?.rsaPublicKey,
-                selfSigned?.ecdsaPublicKey,
-                selfSigned?.rsaPrivateKey,
-            ])
-            .apply(async ([sharedSecret, rsaPublicKey, ecdsaPublicKey, rsaPrivateKey]) => {
-                try {
-                    await checkSuppliedValues({ sharedSecret, rsaPublicKey, ecdsaPublicKey, rsaPrivateKey });
-                } catch (e) {
-                    throw refuse(e);
-                }
-                return true;
-            });
+        const given = {
+            sharedSecret: selfSigned?.sharedSecret,
+            rsaPublicKey: selfSigned?.rsaPublicKey,
+            ecdsaPublicKey: selfSigned?.ecdsaPublicKey,
+            rsaPrivateKey: selfSigned?.rsaPrivateKey,
+        };
+        const supplied = Object.values(given).some((v) => v !== undefined)
+            ? pulumi.all(given).apply(async (values) => {
+                  try {
+                      await checkSuppliedValues(values);
+                  } catch (e) {
+                      throw refuse(e);
+                  }
+              })
+            : undefined;
         // Every key the plan reads back from the cluster must be there.
-        const liveKeysPresent = pulumi.all([plan, liveSecrets]).apply(([p, secrets]) => {
+        const liveKeysPresent = decided.apply((d) => {
+            const { plan: p, secrets } = d();
             for (const k of p.keys.keys) if (k.origin === "kept" && k.live) readKey(secrets, k.live, this);
             for (const ks of p.keys.secrets) {
                 for (const [, src] of ks.data) if ("copy" in src) readKey(secrets, src.copy, this);
             }
-            return true;
         });
-        // Every child waits for all three checks: a failure registers nothing.
-        const gate: pulumi.Output<pulumi.Resource[]> = pulumi
-            .all([plan, supplied, pulumi.unsecret(liveKeysPresent)])
-            .apply(() => reads);
+        // Every child waits for all three checks (the plan's is in the keys' check): a failure
+        // registers nothing. Through the gate's own resources, children depend on the Secrets read too.
+        // The gate resolves to no resource and stands in a plain list: pulumi walks a dependsOn value
+        // at each use (a Resource's whole object graph), and turns a dependsOn that is itself an
+        // Output into three more Outputs per child.
+        const gate = (supplied
+            ? pulumi.all([supplied, liveKeysPresent]).apply(() => undefined)
+            : liveKeysPresent) as unknown as pulumi.Output<pulumi.Resource>;
         const child = (extra: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
             parent: this,
-            dependsOn: gate.apply((g) => [...g, ...extra]),
+            dependsOn: [gate, ...reads, ...extra],
         });
         // Kept on destroy: pods must never refer to a deleted Secret, and releasing the
         // StorageCluster's atomic lists would drop the user's entries with ours.
@@ -263,28 +280,26 @@ export class PortworxAuth extends pulumi.ComponentResource {
                     : undefined,
         };
         const givenShared = selfSigned?.sharedSecret;
-        const keyValue = (role: KeyRole): pulumi.Output<string> =>
-            pulumi.secret(
-                pulumi
-                    .all([plan, liveSecrets, generated[role], role === "shared" ? givenShared : undefined])
-                    .apply(([p, secrets, fresh, given]) => {
-                        const k = p.keys.keys.find((x) => x.role === role);
-                        if (k?.origin === "kept" && k.live) return readKey(secrets, k.live, this);
-                        if (k?.origin === "supplied") return given as string;
-                        return fresh as string;
-                    }),
-            );
+        const pick = (d: Decision, role: KeyRole, fresh: string | undefined, given?: string): string => {
+            const k = d.plan.keys.keys.find((x) => x.role === role);
+            if (k?.origin === "kept" && k.live) return readKey(d.secrets, k.live, this);
+            if (k?.origin === "supplied") return given as string;
+            return fresh as string;
+        };
+        // Secret, as everything `decided` flows into. Known as soon as the decision and this key's
+        // generator are: nested applies, where pulumi.all would make two more Outputs per value.
+        const keyValue = (role: "system" | "apps") =>
+            decided.apply((d) => (generated[role] as pulumi.Output<string>).apply((fresh) => pick(d(), role, fresh)));
         this.systemKey = keyValue("system");
         this.storkKey = keyValue("apps");
-        this.sharedSecret =
-            s.selfSigned && s.selfSigned.sharedSecret !== "none"
-                ? keyValue("shared")
-                : pulumi.secret(pulumi.output(undefined));
-        const values: Record<KeyRole, pulumi.Output<string | undefined>> = {
-            system: this.systemKey,
-            apps: this.storkKey,
-            shared: this.sharedSecret,
-        };
+        const hasShared = s.selfSigned !== undefined && s.selfSigned.sharedSecret !== "none";
+        // The tokens signed with the shared secret depend on exactly what it does: the decision, its
+        // generator and the value given.
+        this.sharedSecret = hasShared
+            ? pulumi
+                  .all([decided, generated.shared, givenShared])
+                  .apply(([d, fresh, given]) => pick(d(), "shared", fresh, given))
+            : pulumi.secret(pulumi.output(undefined));
 
         const objects = objectManifests(s);
         const source = (
@@ -293,23 +308,34 @@ export class PortworxAuth extends pulumi.ComponentResource {
             v: Record<KeyRole, string | undefined>,
         ) => ("role" in src ? (v[src.role] as string) : readKey(secrets, src.copy, this));
         const before: pulumi.Resource[] = [];
-        // Which key Secrets exist follows the settings; what each holds follows the cluster too.
+        // What every key Secret holds, from the decision and every key's generator at once.
+        const keySecretData = pulumi
+            .all([decided, generated.system, generated.apps, generated.shared, givenShared])
+            .apply(([d, system, apps, shared, given]) => {
+                const v = d();
+                const values: Record<KeyRole, string | undefined> = {
+                    system: pick(v, "system", system),
+                    apps: pick(v, "apps", apps),
+                    shared: hasShared ? pick(v, "shared", shared, given) : undefined,
+                };
+                return Object.fromEntries(
+                    v.plan.keys.secrets.map((ks) => [
+                        ks.role,
+                        Object.fromEntries(ks.data.map(([k, src]) => [k, base64(source(src, v.secrets, values))])),
+                    ]),
+                );
+            });
+        // Which key Secrets exist follows the settings; what each holds follows the cluster too. A
+        // SecretPatch keeps its data secret itself.
         for (const ks of planKeys(s, undefined).secrets) {
-            const data = pulumi
-                .all([plan, liveSecrets, values.system, values.apps, values.shared])
-                .apply(([p, secrets, system, apps, shared]) => {
-                    const entries = (p.keys.secrets.find((x) => x.role === ks.role) as KeyPlan["secrets"][number]).data;
-                    return Object.fromEntries(
-                        entries.map(([k, src]) => [
-                            k,
-                            Buffer.from(source(src, secrets, { system, apps, shared }), "utf8").toString("base64"),
-                        ]),
-                    );
-                });
             before.push(
                 new k8s.core.v1.SecretPatch(
                     `${name}-${ks.role}`,
-                    { metadata: keySecretManifest(s, ks).metadata, type: "Opaque", data: pulumi.secret(data) },
+                    {
+                        metadata: keySecretManifest(s, ks).metadata,
+                        type: "Opaque",
+                        data: keySecretData.apply((all) => all[ks.role]),
+                    },
                     kept(),
                 ),
             );
@@ -322,35 +348,34 @@ export class PortworxAuth extends pulumi.ComponentResource {
                 true,
             );
         }
-        const minted: pulumi.Output<Record<string, string>> =
+        const mint = async (sharedSecret?: string, privateKeyPem?: string, publicKeyPem?: string) => {
+            const key = signingKeyFor({ sharedSecret, privateKeyPem, publicKeyPem }, "selfSigned.rsaPrivateKey");
+            const out: Record<string, string> = {};
+            for (const t of s.tokens) {
+                out[t.name] = await mintToken(t, {
+                    issuer: s.selfSigned?.issuer as string,
+                    key: key as NonNullable<typeof key>,
+                    now,
+                    renewBeforeShare: s.tokenRenewBefore,
+                });
+            }
+            return out;
+        };
+        const rsa = [selfSigned?.rsaPrivateKey, selfSigned?.rsaPublicKey] as const;
+        // Secret, as `sharedSecret` is even when unset.
+        this.tokens =
             s.tokens.length === 0 || !s.selfSigned
-                ? pulumi.output<Record<string, string>>({})
-                : pulumi
-                      .all([this.sharedSecret, selfSigned?.rsaPrivateKey, selfSigned?.rsaPublicKey])
-                      .apply(async ([sharedSecret, privateKeyPem, publicKeyPem]) => {
-                          const key = signingKeyFor(
-                              { sharedSecret, privateKeyPem, publicKeyPem },
-                              "selfSigned.rsaPrivateKey",
-                          );
-                          const out: Record<string, string> = {};
-                          for (const t of s.tokens) {
-                              out[t.name] = await mintToken(t, {
-                                  issuer: s.selfSigned?.issuer as string,
-                                  key: key as NonNullable<typeof key>,
-                                  now,
-                                  renewBeforeShare: s.tokenRenewBefore,
-                              });
-                          }
-                          return out;
-                      });
-        this.tokens = pulumi.secret(minted);
+                ? pulumi.secret<Record<string, string>>({})
+                : rsa.every((v) => v === undefined)
+                  ? this.sharedSecret.apply((shared) => mint(shared))
+                  : pulumi.all([this.sharedSecret, ...rsa]).apply(([shared, pem, pub]) => mint(shared, pem, pub));
         s.tokens.forEach((t, i) => {
             new k8s.core.v1.SecretPatch(
                 `${name}-token-${t.name}`,
                 {
                     metadata: objects.tokenSecrets[i].metadata,
                     type: "Opaque",
-                    data: { [TOKEN_SECRET_KEY]: base64(this.tokens.apply((m) => m[t.name])) },
+                    data: this.tokens.apply((m) => ({ [TOKEN_SECRET_KEY]: base64(m[t.name]) })),
                 },
                 // A tenant's volumes name its Secret in their PVs: never empty it under them.
                 t.tenant ? kept() : child(),
@@ -362,7 +387,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
                 {
                     metadata: objects.adminTokenSecret.metadata,
                     type: "Opaque",
-                    data: { [TOKEN_SECRET_KEY]: base64(this.tokens.apply((m) => m.admin)) },
+                    data: this.tokens.apply((m) => ({ [TOKEN_SECRET_KEY]: base64(m.admin) })),
                 },
                 child(),
             );
@@ -408,22 +433,20 @@ export class PortworxAuth extends pulumi.ComponentResource {
             {
                 apiVersion: STORAGE_CLUSTER_API_VERSION,
                 kind: "StorageCluster",
-                metadata: plan.apply((p) => p.storageClusterPatch.metadata),
+                metadata: fromPlan((p) => p.storageClusterPatch.metadata),
                 // A user's literal secret in the lists we write back stays secret in state.
-                spec: plan.apply((p) =>
-                    p.literalSecrets.length
-                        ? pulumi.secret(p.storageClusterPatch.spec)
-                        : pulumi.output(p.storageClusterPatch.spec),
+                spec: fromPlan((p) =>
+                    p.literalSecrets.length ? pulumi.secret(p.storageClusterPatch.spec) : p.storageClusterPatch.spec,
                 ),
             },
             kept(storkPatch ? [...before, storkPatch] : before),
         );
 
         this.secretName = pulumi.output(s.secretName);
-        this.restarts = plan.apply((p) => p.restarts);
-        this.notes = plan.apply((p) => p.notes);
+        this.restarts = fromPlan((p) => p.restarts);
+        this.notes = fromPlan((p) => p.notes);
         // Say it in every preview and update: nodes restart, keys rotate, clusters need steps.
-        plan.apply((p) => {
+        fromPlan((p) => {
             const lines = [
                 ...(p.restarts.portworx ? [`Portworx: ${p.restarts.portworx}`] : []),
                 ...(p.restarts.stork ? [`Stork: ${p.restarts.stork}`] : []),
@@ -437,7 +460,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
                       (d) => Buffer.from(d?.["auth-token"] ?? "", "base64").toString("utf8") || undefined,
                   ),
               )
-            : pulumi.secret(this.tokens.apply((m) => m.admin));
+            : this.tokens.apply((m) => m.admin);
         this.tokenTimes = pulumi.output(s.tokens.map((t) => tokenTimes(t, now, s.tokenRenewBefore)));
         this.registerOutputs({
             secretName: this.secretName,
