@@ -24,6 +24,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import * as ts from "typescript";
 import * as YAML from "yaml";
+import { runCommand } from "../cli/io";
 import { stackConfig } from "../cli/plan";
 import { clusterAfter, unwrapSecrets } from "../test/harness";
 import { clusterName, type Request, type Setup } from "./bench-engine";
@@ -623,8 +624,13 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
-    main().catch((e: unknown) => {
-        process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
-        process.exit(1);
+    runCommand(async () => {
+        try {
+            await main();
+            return 0;
+        } catch (e) {
+            process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+            return 1;
+        }
     });
 }

@@ -171,7 +171,9 @@ test("every command ends through runCommand, never process.exit()", () => {
         fs
             .readdirSync(path.join(ROOT, dir))
             .filter((f) => f.endsWith(".ts"))
-            .map((f) => path.join(dir, f)),
+            .map((f) => path.join(dir, f))
+            // A Pulumi program the bench times, transpiled alone: it prints nothing and imports no command helper.
+            .filter((f) => f !== path.join("scripts", "bench-engine.ts")),
     );
     let mains = 0;
     for (const file of commands) {
