@@ -326,7 +326,9 @@ function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env:
     if (s.enabled && !authBefore) {
         notes.push(
             "Authorization turns on for a running cluster: every Portworx node restarts once, one at a time, and the cluster is mixed (auth and non-auth nodes) until the last one has restarted.",
-            "Guest access (Portworx 2.6 or later) keeps public volumes, those created without a token, usable by applications that send no token.",
+            s.operator?.guestAccess === "Disabled"
+                ? "Guest access is Disabled (guestAccess): applications that send no token lose access to every volume, public ones (created without a token) included, as each node restarts. Give them tokens first."
+                : "Guest access (Portworx 2.6 or later) keeps public volumes, those created without a token, usable by applications that send no token.",
         );
         if (s.pairedClusters) {
             notes.push(
@@ -339,6 +341,7 @@ function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env:
             "Authorization turns off: every Portworx node restarts once; until the last one has, nodes that still require tokens refuse calls without one, and the StorageCluster may show Degraded. Stork restarts and sends no token.",
         );
     }
+    if (s.enabled && authBefore) notes.push(...switchNotes(s, live, env));
     const foreign = live ? hasForeignAuth(s, live) : undefined;
     if (s.enabled && foreign) {
         notes.push(
@@ -361,6 +364,38 @@ function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env:
                 `The rollout marker ${KEYS_REVISION_ENV} gains ${added.join(", ")} (a newer portworx-auth): Portworx nodes restart once, one at a time, with no key changed.`,
             );
         }
+    }
+    return notes;
+}
+
+/** Notes for a switch on a secured cluster that rolls pods or stops tokens from working. */
+function switchNotes(s: Settings, live: LiveStorageCluster | undefined | null, env: EnvVar[]): string[] {
+    const notes: string[] = [];
+    const liveEnv = live?.spec?.env ?? [];
+    const has = (list: EnvVar[], n: string) => list.some((e) => e?.name === n);
+    if (has(liveEnv, PX_ENV.jwtSharedSecret) && !has(env, PX_ENV.jwtSharedSecret) && s.securityMode === "env") {
+        notes.push(
+            "The shared secret is no longer configured (sharedSecret, or a generated one, gives way to public keys only): tokens signed with it, this project's included, stop working on each node as it restarts. Re-mint them with the private key.",
+        );
+    }
+    if (s.securityMode === "operator" && has(liveEnv, PX_ENV.systemKey)) {
+        notes.push(
+            "securityMode changes from env to operator: the operator takes over the same keys (px-system-secrets and secretName hold the values in use), every Portworx node restarts once, and the operator rebuilds Stork with its own issuer; tokens keep working.",
+        );
+    }
+    const issuer = (list: EnvVar[] | undefined) => list?.find((e) => e?.name === "PX_JWT_ISSUER")?.value;
+    const liveStork = issuer(live?.spec?.stork?.env);
+    const wantStork = issuer(desiredStorkEnv(s));
+    if (s.stork.mode === "operator" && liveStork && wantStork && liveStork !== wantStork) {
+        notes.push(
+            `storkKeyPairing changes Stork's issuer from ${liveStork} to ${wantStork}: Stork restarts, and its calls are refused by nodes that have not restarted yet until the roll ends.`,
+        );
+    }
+    const liveGuest = (live?.spec?.security as { auth?: { guestAccess?: string } } | undefined)?.auth?.guestAccess;
+    if (s.operator?.guestAccess === "Disabled" && operatorAuthOn(live) && liveGuest !== "Disabled") {
+        notes.push(
+            "guestAccess becomes Disabled: applications that send no token lose access to public volumes (those created without a token) at once; the operator rewrites the guest role, no pod restarts. Give them tokens first.",
+        );
     }
     return notes;
 }

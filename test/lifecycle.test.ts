@@ -439,3 +439,47 @@ describe("second review: ownership, literals, markers, overrides", () => {
         assert.deepEqual((await run({ ...BASE, allowUnsettledCluster: true }, live)).rejections, []);
     });
 });
+
+describe("a note for every switch that rolls pods or stops tokens working", () => {
+    const rsa = crypto
+        .generateKeyPairSync("rsa", { modulusLength: 2048 })
+        .publicKey.export({ type: "spki", format: "pem" })
+        .toString();
+    const OP: PortworxAuthArgs = { ...BASE, securityMode: "operator" };
+    const cases: [string, PortworxAuthArgs, PortworxAuthArgs, RegExp][] = [
+        [
+            "shared secret to public key only",
+            BASE,
+            { ...BASE, selfSigned: { issuer: "px.example.com", rsaPublicKey: rsa }, adminToken: false },
+            /shared secret is no longer configured.*stop working/,
+        ],
+        ["env to operator mode", BASE, OP, /securityMode changes from env to operator/],
+        ["Stork pairing", BASE, { ...BASE, storkKeyPairing: "apps" }, /storkKeyPairing changes Stork's issuer/],
+        ["guest access Enabled to Disabled", OP, { ...OP, guestAccess: "Disabled" }, /guestAccess becomes Disabled/],
+    ];
+    for (const [what, from, to, note] of cases) {
+        test(what, async () => {
+            const first = await run(from, sampleLive());
+            const live = applied(first.recorded);
+            const notes = buildPlan(resolveSettings(to), live).notes;
+            assert.ok(
+                notes.some((n) => note.test(n)),
+                notes.join("\n"),
+            );
+            // The same configuration again says nothing of a switch.
+            const again = buildPlan(resolveSettings(from), live).notes;
+            assert.ok(!again.some((n) => note.test(n)), again.join("\n"));
+        });
+    }
+
+    test("the guest-access note only when it applies", () => {
+        const on = buildPlan(resolveSettings(BASE), sampleLive()).notes;
+        assert.ok(on.some((n) => /keeps public volumes/.test(n)));
+        const disabled = buildPlan(
+            resolveSettings({ ...BASE, securityMode: "operator", guestAccess: "Disabled" }),
+            sampleLive(),
+        ).notes;
+        assert.ok(!disabled.some((n) => /keeps public volumes/.test(n)), disabled.join("\n"));
+        assert.ok(disabled.some((n) => /Guest access is Disabled/.test(n)));
+    });
+});
