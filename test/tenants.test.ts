@@ -728,11 +728,17 @@ for (const securityMode of ["env", "operator"] as const) {
     });
 }
 
+/** A temporary project with this repository's Pulumi.yaml and an empty stacks/ folder. */
+function stackProject(): string {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "pxauth-tenants-"));
+    fs.copyFileSync(path.join(__dirname, "..", "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+    fs.mkdirSync(path.join(root, "stacks"));
+    return root;
+}
+
 describe("stack config", () => {
     test("npm run plan with tenants, storageClasses and volumeSnapshotClass in a stack file shows all of them", async () => {
-        const root = fs.mkdtempSync(path.join(os.tmpdir(), "pxauth-tenants-"));
-        fs.copyFileSync(path.join(__dirname, "..", "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
-        fs.mkdirSync(path.join(root, "stacks"));
+        const root = stackProject();
         const stack = {
             config: {
                 "portworx-auth:storageClusterName": "px-cluster",
@@ -770,9 +776,7 @@ describe("stack config", () => {
     });
 
     test("a numeric parameter from pulumi config set --path is refused with the way to quote it", async () => {
-        const root = fs.mkdtempSync(path.join(os.tmpdir(), "pxauth-tenants-"));
-        fs.copyFileSync(path.join(__dirname, "..", "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
-        fs.mkdirSync(path.join(root, "stacks"));
+        const root = stackProject();
         const stack = {
             config: {
                 "portworx-auth:storageClusterName": "px-cluster",
