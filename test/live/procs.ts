@@ -90,6 +90,10 @@ export function run(
         let stderr = "";
         child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
         child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+        // A command that exits without reading its input closes the pipe first: that is not a failure.
+        child.stdin?.on("error", (e: NodeJS.ErrnoException) => {
+            if (e.code !== "EPIPE") stderr += `\n[live suite] ${cmd}: stdin: ${e.message}\n`;
+        });
         child.stdin?.end(input ?? "");
         const timer = setTimeout(() => {
             stderr += `\n[live suite] ${cmd} ${args.join(" ")}: stopped after ${timeoutMs} ms\n`;
