@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--json] [--stack dev] [--rounds N]`: what the component costs next to
+// `npm run bench [-- --quick] [--json] [--live] [--stack dev] [--rounds N]`: what the component costs next to
 // the program a user would write by hand to register the same resources. A command, never a test.
 //
 // 1. Builds dist/ (`npm run build`) and runs the component program (scripts/bench-engine.ts: stack
@@ -14,6 +14,9 @@
 //    10,000 user env entries; and `npm run plan -- --all` over 100 stacks (copies of the project's,
 //    in a copy of the checkout under bench-out/fleet).
 //
+// 4. With --live, the same comparison with the real Pulumi CLI, Kubernetes provider and API server
+//    (scripts/bench-live.ts), reported under `live`.
+//
 // Scenarios: `first`, against examples/storagecluster.yaml as a first `pulumi up` sees it; `again`
 // (not with --quick), against the cluster that run left (keys kept, so the live Secrets are read).
 import { spawn, spawnSync } from "node:child_process";
@@ -28,6 +31,7 @@ import { runCommand } from "../cli/io";
 import { stackConfig } from "../cli/plan";
 import { clusterAfter, unwrapSecrets } from "../test/harness";
 import { clusterName, type Request, type Setup } from "./bench-engine";
+import { liveBench, liveTable } from "./bench-live";
 
 const ROOT = path.resolve(__dirname, "..");
 const OUT = path.join(ROOT, "bench-out");
@@ -213,12 +217,27 @@ const REPLAYED = new Set([
  * The hand-written program for one cluster's requests (`name0` is its component's name): a
  * function per cluster and a loop over `process.argv[2]` clusters. `extraSecretOutputs` are those
  * the component asked for on top of what each SDK class asks for by itself, by resource name.
+ * With `live`, the same registrations as a TypeScript Pulumi program a user would keep in a
+ * project (imports, types, no mock engine) that calls the function once, with `live.name`.
  */
-export function handProgram(requests: Request[], name0: string, extraSecretOutputs: Map<string, string[]>): string {
+export function handProgram(
+    requests: Request[],
+    name0: string,
+    extraSecretOutputs: Map<string, string[]>,
+    live?: { name: string },
+): string {
     const packages = new Map<string, string>();
     const vars = new Map<string, string>();
     const body: string[] = [];
     const nameExpr = (n: string) => literal(n, name0);
+    // Only what is referred to gets a variable: the project's tsconfig has noUnusedLocals.
+    const referred = new Set<string>();
+    for (const r of requests) {
+        if (r.parent) referred.add(lastSegment(r.parent as string));
+        for (const u of (r.dependenciesList as string[] | undefined) ?? []) referred.add(lastSegment(u));
+        if (r.rpc === "registerResourceOutputs") referred.add(lastSegment(r.urn as string));
+    }
+    const declare = (name: string, v: string) => (!live || referred.has(name) ? `const ${v} = ` : "");
     for (const r of requests) {
         for (const [k, v] of Object.entries(r)) {
             const unset = v === "" || v === false || v === undefined || (Array.isArray(v) && v.length === 0);
@@ -251,7 +270,9 @@ export function handProgram(requests: Request[], name0: string, extraSecretOutpu
         const o = `{ ${opts.join(", ")} }`;
         if (r.rpc === "registerResource" && !r.custom) {
             body.push(
-                `const ${v} = new pulumi.ComponentResource(${JSON.stringify(r.type)}, ${nameExpr(name)}, {}, ${o});`,
+                live
+                    ? `${declare(name, v)}new Component(${JSON.stringify(r.type)}, ${nameExpr(name)}, ${o});`
+                    : `const ${v} = new pulumi.ComponentResource(${JSON.stringify(r.type)}, ${nameExpr(name)}, {}, ${o});`,
             );
             continue;
         }
@@ -260,16 +281,41 @@ export function handProgram(requests: Request[], name0: string, extraSecretOutpu
             if (c.crd) {
                 const [, apiVersion, kind] = (r.type as string).split(":");
                 const crdOpts = `{ apiVersion: ${JSON.stringify(apiVersion)}, kind: ${JSON.stringify(kind)}, id: ${JSON.stringify(r.id)}, ${opts.join(", ")} }`;
-                body.push(`const ${v} = ${c.expr}.get(${nameExpr(name)}, ${crdOpts});`);
+                body.push(`${declare(name, v)}${c.expr}.get(${nameExpr(name)}, ${crdOpts});`);
             } else {
-                body.push(`const ${v} = ${c.expr}.get(${nameExpr(name)}, ${literal(r.id, name0)}, ${o});`);
+                body.push(`${declare(name, v)}${c.expr}.get(${nameExpr(name)}, ${literal(r.id, name0)}, ${o});`);
             }
             continue;
         }
-        body.push(`const ${v} = new ${c.expr}(${nameExpr(name)}, ${literal(r.object, name0)}, ${o});`);
+        body.push(`${declare(name, v)}new ${c.expr}(${nameExpr(name)}, ${literal(r.object, name0)}, ${o});`);
     }
     for (const r of requests.filter((x) => x.rpc === "registerResourceOutputs")) {
-        body.push(`${vars.get(lastSegment(r.urn as string))}.registerOutputs(${literal(r.outputs, name0)});`);
+        const method = live ? "done" : "registerOutputs";
+        body.push(`${vars.get(lastSegment(r.urn as string))}.${method}(${literal(r.outputs, name0)});`);
+    }
+    if (live) {
+        return [
+            "// Generated by scripts/bench.ts from what the component registered: the program a user would",
+            "// write by hand to register the same resources with the same inputs and options.",
+            'import * as pulumi from "@pulumi/pulumi";',
+            ...[...packages].map(([local, module]) => `import * as ${local} from ${JSON.stringify(module)};`),
+            "",
+            "class Component extends pulumi.ComponentResource {",
+            "    constructor(type: string, name: string, opts: pulumi.ComponentResourceOptions) {",
+            "        super(type, name, {}, opts);",
+            "    }",
+            "    done(outputs: pulumi.Inputs): void {",
+            "        this.registerOutputs(outputs);",
+            "    }",
+            "}",
+            "",
+            "function cluster(name: string): void {",
+            ...body.map((l) => `    ${l}`),
+            "}",
+            "",
+            `cluster(${JSON.stringify(live.name)});`,
+            "",
+        ].join("\n");
     }
     return [
         "// Generated by scripts/bench.ts from what the component registered: the program a user would",
@@ -305,14 +351,24 @@ function extraSecretOutputs(component: Request[], bare: Request[]): Map<string, 
     return extra;
 }
 
-/** Builds bench-out/hand-<scenario>.js and checks it against the component at 2 clusters. */
-async function writeHand(setupFile: string, out: string): Promise<void> {
+/** A cluster's requests to the engine, and what its hand-written program needs on top of them. */
+export interface Recording {
+    requests: Request[];
+    extraSecretOutputs: Map<string, string[]>;
+}
+
+/**
+ * Builds bench-out/hand-<scenario>.js and checks it against the component at 2 clusters; returns
+ * the one-cluster recording it was written from.
+ */
+export async function writeHand(setupFile: string, out: string): Promise<Recording> {
     const component = path.join(OUT, "bench-engine.js");
     const one = await record(component, 1, setupFile);
     // First without extra secret outputs: what the SDK classes ask for by themselves.
     fs.writeFileSync(out, handProgram(one, clusterName(0), new Map()));
     const bare = await record(out, 1, setupFile);
-    fs.writeFileSync(out, handProgram(one, clusterName(0), extraSecretOutputs(one, bare)));
+    const extra = extraSecretOutputs(one, bare);
+    fs.writeFileSync(out, handProgram(one, clusterName(0), extra));
     // Two clusters: the first as recorded, the second through the loop's other name. A hand-written
     // program passes literals, so no input of it depends on another resource.
     const [want, got] = await Promise.all([record(component, 2, setupFile), record(out, 2, setupFile)]);
@@ -320,6 +376,7 @@ async function writeHand(setupFile: string, out: string): Promise<void> {
     if (diff.length) {
         throw new Error(`the hand-written program does not register what the component does:\n${diff.join("\n")}`);
     }
+    return { requests: one, extraSecretOutputs: extra };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -480,6 +537,7 @@ async function main(): Promise<void> {
             json: { type: "boolean", default: false },
             stack: { type: "string", default: "dev" },
             rounds: { type: "string" },
+            live: { type: "boolean", default: false },
         },
     });
     const quick = values.quick === true;
@@ -568,6 +626,18 @@ async function main(): Promise<void> {
     // A copy of the checkout: nothing to keep, and linters and searches would find it.
     fs.rmSync(path.dirname(path.dirname(fleetPlan)), { recursive: true, force: true });
 
+    const live = values.live
+        ? await liveBench({
+              rounds: Number(values.rounds ?? (quick ? 3 : 7)),
+              stack,
+              say,
+              writeSetup,
+              recordHand: writeHand,
+              handTs: (requests, extra, name) => handProgram(requests, clusterName(0), extra, { name }),
+              out: OUT,
+          })
+        : undefined;
+
     const results = Object.fromEntries(
         files.map((f) => [f.name, scenarioResult(cells.get(f.name) as Map<number, Cell>)]),
     );
@@ -604,6 +674,7 @@ async function main(): Promise<void> {
         machine,
         scenarios: results,
         plan: { ...planMs, all100: summary(planAll.map((x) => x.ms)) },
+        ...(live ? { live } : {}),
     };
     if (values.json) {
         process.stdout.write(`${JSON.stringify(json)}\n`);
@@ -618,7 +689,8 @@ async function main(): Promise<void> {
         ...PLAN_SIZES.map((n) => `${String(n).padStart(6)} user env entries: ${triple(planMs[n], ms)}`),
         `npm run plan -- --all, ${FLEET} stacks: ${triple(json.plan.all100, ms)}`,
         "",
-        `ratio1 ${json.ratio1}, ratio100 ${json.ratio100}, ${json.seconds} s in all`,
+        ...(live ? [liveTable(live), ""] : []),
+        `ratio1 ${json.ratio1}, ratio100 ${json.ratio100}${live ? `, live preview ${live.previewRatio}, up ${live.upRatio}, no-change preview ${live.noChangePreviewRatio}` : ""}, ${json.seconds} s in all`,
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
 }

@@ -3,7 +3,7 @@
 // way controller-runtime's envtest starts them: a self-signed CA and serving certificate, a
 // service-account key pair, a static token for the test user, --authorization-mode=AlwaysAllow.
 // And a small client for the server's REST API.
-import type { ChildProcess } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as https from "node:https";
@@ -131,8 +131,24 @@ export interface Cluster {
     stop(): Promise<void>;
 }
 
+/** The built live tools' directories, joined for PATH (scripts/live-tools/build.sh builds them). */
+export function liveToolsPath(): string {
+    const root = path.resolve(__dirname, "../..");
+    return execFileSync("bash", [path.join(root, "scripts/live-tools/build.sh"), "--path"], {
+        encoding: "utf8",
+    }).trim();
+}
+
+export interface ClusterOptions {
+    /**
+     * Where kube-apiserver writes an audit event per request (Metadata level, one line of JSON at
+     * ResponseComplete): what the bench counts requests with.
+     */
+    auditLog?: string;
+}
+
 /** Starts etcd, kube-apiserver and kube-controller-manager from `toolsPath`, their state under `dir`. */
-export async function startCluster(dir: string, toolsPath: string): Promise<Cluster> {
+export async function startCluster(dir: string, toolsPath: string, opts: ClusterOptions = {}): Promise<Cluster> {
     const which = (bin: string) => {
         for (const d of toolsPath.split(":")) {
             if (fs.existsSync(path.join(d, bin))) return path.join(d, bin);
@@ -223,6 +239,20 @@ export async function startCluster(dir: string, toolsPath: string): Promise<Clus
             etcdLog,
         );
         const apiLog = path.join(dir, "kube-apiserver.log");
+        const audit: string[] = [];
+        if (opts.auditLog) {
+            const policy = path.join(dir, "audit-policy.yaml");
+            fs.writeFileSync(
+                policy,
+                'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: ["RequestReceived", "ResponseStarted"]\nrules:\n  - level: Metadata\n',
+            );
+            // Blocking (the default, said here): a request's event is written as the request ends, not batched.
+            audit.push(
+                `--audit-policy-file=${policy}`,
+                `--audit-log-path=${opts.auditLog}`,
+                "--audit-log-mode=blocking",
+            );
+        }
         const server = `https://127.0.0.1:${apiPort}`;
         daemons.push(
             startDaemon(
@@ -246,6 +276,7 @@ export async function startCluster(dir: string, toolsPath: string): Promise<Clus
                     "--allow-privileged=true",
                     "--enable-priority-and-fairness=false",
                     "--profiling=false",
+                    ...audit,
                 ],
                 apiLog,
             ),

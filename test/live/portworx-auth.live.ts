@@ -4,15 +4,12 @@
 // Expected objects come from the component's pure core (buildPlan on the same config and the same
 // live objects), never from hard-coded names. Run with `npm run test:live`.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as YAML from "yaml";
 import { OWNED_PX_ENV, OWNED_STORK_ENV, PX_ENV, STORK_ENV, type EnvVar } from "../../components/env";
 import type { Plan } from "../../components/plan";
 import { verifyToken } from "../../components/tokens";
-import { startCluster, type Cluster, type Kube } from "./cluster";
+import { liveToolsPath, startCluster, type Cluster, type Kube } from "./cluster";
 import {
     applyAtomic,
     checkPlanSecrets,
@@ -27,17 +24,22 @@ import {
     secretPath,
     secretsData,
 } from "./expect";
-import { reindentQuotedContinuations } from "../schema";
 import { removeTemp, tempDir } from "./procs";
+import {
+    createNamespace,
+    createStorageCluster as createStorageClusterOn,
+    fixture,
+    installStorageClusterCrd,
+    USER_AUTOPILOT_ENV,
+    USER_ENV,
+    USER_STORK_ENV,
+    USER_VOLUMES,
+    type StorageClusterOptions,
+} from "./objects";
 import { Project, type StackConfig } from "./pulumi";
 
-const ROOT = path.resolve(__dirname, "../..");
-const fixture = (f: string) => fs.readFileSync(path.join(ROOT, "test/fixtures", f), "utf8");
-
-/** The built tools' directories (scripts/live-tools/build.sh builds them; test:live runs it first). */
-const TOOLS = execFileSync("bash", [path.join(ROOT, "scripts/live-tools/build.sh"), "--path"], {
-    encoding: "utf8",
-}).trim();
+/** The built tools' directories (test:live builds them first). */
+const TOOLS = liveToolsPath();
 
 const CRDS = [
     { name: "operator 26.2.1 (released)", file: "storagecluster-crd-operator-26.2.1.yaml" },
@@ -47,62 +49,11 @@ const CRDS = [
 const ISSUER = "live.portworx-auth.test";
 const STORK_NS = "kube-test";
 
-// The user's own entries, as an operator-installed cluster carries them; every one must survive.
-const USER_ENV: EnvVar[] = [
-    { name: "PX_HTTP_PROXY", value: "http://proxy.invalid:3128" },
-    { name: "AWS_ACCESS_KEY_ID", valueFrom: { secretKeyRef: { name: "px-aws", key: "access-key" } } },
-    { name: "PX_LOG_LEVEL", value: "info" },
-    { name: "NODE_NAME_OVERRIDE", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
-    { name: "PX_RELEASE_MANIFEST_URL", value: "https://edge-install.invalid/3.1.6/version" },
-];
-const USER_STORK_ENV: EnvVar[] = [
-    { name: "STORK_LOG_LEVEL", value: "debug" },
-    { name: "HTTPS_PROXY", value: "http://proxy.invalid:3128" },
-];
-const USER_AUTOPILOT_ENV: EnvVar[] = [{ name: "AUTOPILOT_LOG_LEVEL", value: "debug" }];
-const USER_VOLUMES = [
-    {
-        name: "ca-bundle",
-        mountPath: "/etc/pki/ca-trust/extracted",
-        readOnly: true,
-        configMap: { name: "corp-ca-bundle" },
-    },
-];
 const names = (l: { name: string }[]) => l.map((e) => e.name);
 // Key comparisons that never print a key, even on failure.
 const same = (a: unknown, b: unknown, message: string) => assert.ok(a !== undefined && a === b, message);
 const differ = (a: unknown, b: unknown, message: string) => assert.ok(a !== b, message);
 const ownedPx = (env: EnvVar[] | undefined) => (env ?? []).filter((e) => OWNED_PX_ENV.includes(e.name));
-
-function storageCluster(ns: string, name: string, opts: { stork: boolean; env?: EnvVar[] }) {
-    return {
-        apiVersion: "core.libopenstorage.org/v1",
-        kind: "StorageCluster",
-        metadata: {
-            name,
-            namespace: ns,
-            annotations: { "portworx.io/install-source": "https://install.portworx.com/3.1" },
-            finalizers: ["operator.libopenstorage.org/delete"],
-        },
-        spec: {
-            image: "portworx/oci-monitor:3.1.6",
-            imagePullPolicy: "Always",
-            kvdb: { internal: true },
-            storage: { useAll: true },
-            secretsProvider: "k8s",
-            stork: opts.stork
-                ? { enabled: true, args: { "webhook-controller": "true" }, env: USER_STORK_ENV }
-                : { enabled: false },
-            autopilot: {
-                enabled: true,
-                providers: [{ name: "default", type: "prometheus", params: { url: "http://prometheus:9090" } }],
-                env: USER_AUTOPILOT_ENV,
-            },
-            env: opts.env ?? USER_ENV,
-            volumes: USER_VOLUMES,
-        },
-    };
-}
 
 /** The parts of a server object buildPlan reads, as the component's reads return them. */
 const liveOf = (o: any) => ({
@@ -124,51 +75,16 @@ for (const crd of CRDS) {
         const secretNames = async (ns: string) =>
             ((await kube.get(`/api/v1/namespaces/${ns}/secrets`)).items as any[]).map((s) => s.metadata.name).sort();
 
-        async function createStorageCluster(
-            ns: string,
-            name: string,
-            opts: { stork: boolean; env?: EnvVar[]; phase?: string },
-        ) {
-            await kube.create(
-                `/apis/core.libopenstorage.org/v1/namespaces/${ns}/storageclusters`,
-                storageCluster(ns, name, opts),
-            );
-            // As the operator reports a settled cluster; status is a subresource.
-            await kube.mergePatch(`${scPath(ns, name)}/status`, {
-                status: { phase: opts.phase ?? "Running", clusterName: name },
-            });
-        }
+        const createStorageCluster = (ns: string, name: string, opts: StorageClusterOptions) =>
+            createStorageClusterOn(kube, ns, name, opts);
 
         before(async () => {
             home = tempDir("portworx-auth-live-");
             cluster = await startCluster(home, TOOLS);
             kube = cluster.kube;
-            // The operator's CRD is written for Go's lenient YAML parser (see test/schema.ts).
-            const crdObj = YAML.parse(reindentQuotedContinuations(fixture(crd.file)));
-            await kube.create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crdObj);
-            const deadline = Date.now() + 60_000;
-            for (;;) {
-                const c = await kube.get(
-                    `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crdObj.metadata.name}`,
-                );
-                const established = (c.status?.conditions ?? []).some(
-                    (x: any) => x.type === "Established" && x.status === "True",
-                );
-                if (
-                    established &&
-                    (await kube.request("GET", "/apis/core.libopenstorage.org/v1/storageclusters")).status === 200
-                ) {
-                    break;
-                }
-                assert.ok(Date.now() < deadline, "the StorageCluster CRD was not established within 60s");
-                await new Promise((r) => setTimeout(r, 250));
-            }
+            await installStorageClusterCrd(kube, crd.file);
             for (const ns of ["portworx", "px-operator", "px-deploy", "px-bad", STORK_NS]) {
-                await kube.create("/api/v1/namespaces", {
-                    apiVersion: "v1",
-                    kind: "Namespace",
-                    metadata: { name: ns },
-                });
+                await createNamespace(kube, ns);
             }
             await createStorageCluster("portworx", "px-cluster", { stork: true });
             await createStorageCluster("px-operator", "px-cluster", { stork: true });

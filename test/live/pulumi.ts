@@ -20,8 +20,9 @@ export class Project {
         readonly home: string,
         toolsPath: string,
         kubeconfig: string,
+        name: string,
     ) {
-        this.dir = path.join(home, "project");
+        this.dir = path.join(home, name);
         this.env = {
             ...process.env,
             PATH: `${toolsPath}:${process.env.PATH ?? ""}`,
@@ -38,20 +39,33 @@ export class Project {
         delete this.env.PULUMI_BACKEND_URL;
     }
 
-    /** Copies the program into `home/project` and logs the CLI into `home/state`. */
-    static async create(home: string, toolsPath: string, kubeconfig: string): Promise<Project> {
-        const p = new Project(home, toolsPath, kubeconfig);
+    /**
+     * Copies the program into `home/<opts.dir ?? "project">` and logs the CLI into `home/state`, which
+     * projects of one home share. `opts.files` are written over the copy (another Pulumi.yaml, another program).
+     */
+    static async create(
+        home: string,
+        toolsPath: string,
+        kubeconfig: string,
+        opts: { dir?: string; files?: Record<string, string> } = {},
+    ): Promise<Project> {
+        const p = new Project(home, toolsPath, kubeconfig, opts.dir ?? "project");
         fs.mkdirSync(p.dir, { recursive: true });
         for (const f of PROJECT_FILES) fs.cpSync(path.join(ROOT, f), path.join(p.dir, f), { recursive: true });
+        for (const [f, text] of Object.entries(opts.files ?? {})) fs.writeFileSync(path.join(p.dir, f), text);
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(p.dir, "node_modules"), "dir");
-        fs.mkdirSync(path.join(home, "state"));
+        fs.mkdirSync(path.join(home, "state"), { recursive: true });
         await p.must(["login", `file://${path.join(home, "state")}`]);
         return p;
     }
 
-    /** Runs `pulumi <args>` in the project; never throws on a non-zero exit. */
-    pulumi(args: string[], timeoutMs = 600_000): Promise<RunResult> {
-        return run("pulumi", [...args, "--non-interactive"], { cwd: this.dir, env: this.env, timeoutMs });
+    /** Runs `pulumi <args>` in the project (`env` on top of the project's); never throws on a non-zero exit. */
+    pulumi(args: string[], timeoutMs = 600_000, env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+        return run("pulumi", [...args, "--non-interactive"], {
+            cwd: this.dir,
+            env: { ...this.env, ...env },
+            timeoutMs,
+        });
     }
 
     async must(args: string[]): Promise<RunResult> {
