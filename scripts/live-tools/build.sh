@@ -4,7 +4,9 @@
 # <key> hashes the Go version and the files that pin the tool, so a changed pin rebuilds only that
 # tool and a present one is reused. Needs `go` and the Go module proxy, nothing else.
 #
-#   build.sh          build what is missing (progress on stdout, full log in <cache>/build.log)
+#   build.sh          build what is missing (progress on stdout, full log in <cache>/build.log), and
+#                     fail loudly once the builds have taken PORTWORX_AUTH_TOOLS_BUDGET seconds
+#                     (default 3600: CI's job has 90 minutes for everything)
 #   build.sh --path   print the directories holding the built tools, joined with ':' for PATH;
 #                     exit 1 naming what is missing
 set -euo pipefail
@@ -150,6 +152,36 @@ go_build() {
     return "${PIPESTATUS[0]}"
 }
 
+over_budget() {
+    echo "live-tools: ERROR: over budget: $1 was still building after ${budget}s in all (PORTWORX_AUTH_TOOLS_BUDGET)," >&2
+    echo "live-tools: ERROR: so it was stopped. Times so far: ${times[*]:-none}. A cold build took 16 min on a" >&2
+    echo "live-tools: ERROR: loaded 2-core machine (README, Live suite); raise the budget only if CI's 90 minutes allow it." >&2
+    exit 1
+}
+
+# with_budget TOOL OUT: the tool's build as a background job, a process group of its own (set -m),
+# stopped whole (go build and its compilers) once the budget is spent or on Ctrl-C.
+with_budget() {
+    local t=$1 pid
+    ((SECONDS < deadline)) || over_budget "$t"
+    set -m
+    "build_$t" "$2" &
+    pid=$!
+    set +m
+    trap 'kill -TERM -- "-$pid" 2>/dev/null; exit 130' INT TERM
+    while kill -0 "$pid" 2>/dev/null; do
+        if ((SECONDS >= deadline)); then
+            kill -TERM -- "-$pid" 2>/dev/null || true
+            sleep 5
+            kill -KILL -- "-$pid" 2>/dev/null || true
+            over_budget "$t"
+        fi
+        sleep 1
+    done
+    trap - INT TERM
+    wait "$pid"
+}
+
 build() {
     local t=$1 final tmp start
     final=$(dir_of "$t")
@@ -162,15 +194,20 @@ build() {
     tmp="$root/.partial-$t"
     rm -rf "$tmp"
     mkdir -p "$tmp"
-    "build_$t" "$tmp"
+    with_budget "$t" "$tmp"
     # A finished build replaces every older key of the same tool.
     rm -rf "${root:?}/$t"
     mkdir -p "$root/$t"
     mv "$tmp" "$final"
     say "$t: built in $((SECONDS - start))s, $(du -sh "$final" | cut -f1)"
+    times+=("$t $((SECONDS - start))s")
 }
 
-say "cache: $root ($gover, $(nproc) cores)"
+budget=${PORTWORX_AUTH_TOOLS_BUDGET:-3600}
+[[ $budget =~ ^[0-9]+$ ]] || { echo "live-tools: PORTWORX_AUTH_TOOLS_BUDGET must be whole seconds, not '$budget'" >&2; exit 2; }
+say "cache: $root ($gover, $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?'), budget ${budget}s)"
 total=$SECONDS
+deadline=$((SECONDS + budget))
+times=()
 for t in "${order[@]}"; do build "$t"; done
-say "all tools ready in $((SECONDS - total))s; cache holds $(du -sh "$root" | cut -f1)"
+say "all tools ready in $((SECONDS - total))s (built: ${times[*]:-none}); cache holds $(du -sh "$root" | cut -f1)"
