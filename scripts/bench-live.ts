@@ -450,11 +450,11 @@ export function liveTable(l: LiveResult): string {
     const t = (s: { min: number; median: number; max: number }) => `${s.min} ${s.median} ${s.max}`.padStart(18);
     const rows = [
         `live: pulumi ${l.versions.pulumi}, kube-apiserver ${l.versions.kubernetes}, etcd ${l.versions.etcd}; ${l.rounds} rounds, load average ${l.loadAverageBefore.join(" ")} before, ${l.loadAverageAfter.join(" ")} after`,
-        "step              |  component ms min/med/max |  hand ms min/med/max | ratio med | floor ms med | API requests component / hand / floor",
+        `${"step".padEnd(24)} |  component ms min/med/max |  hand ms min/med/max | ratio med | floor ms med | API requests component / hand / floor`,
     ];
     for (const [name, s] of Object.entries(l.steps)) {
         rows.push(
-            `${name.padEnd(17)} | ${t(s.componentMs).padStart(25)} | ${t(s.handMs).padStart(20)} | ${s.ratio.median.toFixed(2).padStart(9)} | ${String(s.floorMs.median).padStart(12)} | ${s.requests.component.medianTotal} / ${s.requests.hand.medianTotal} / ${s.requests.floor.medianTotal}`,
+            `${name.padEnd(24)} | ${t(s.componentMs).padStart(25)} | ${t(s.handMs).padStart(20)} | ${s.ratio.median.toFixed(2).padStart(9)} | ${String(s.floorMs.median).padStart(12)} | ${s.requests.component.medianTotal} / ${s.requests.hand.medianTotal} / ${s.requests.floor.medianTotal}`,
         );
     }
     rows.push(`empty program preview ${l.emptyPreviewMs} ms; pulumi version ${l.cliVersionMs} ms`);
