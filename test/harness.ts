@@ -47,12 +47,21 @@ export function sampleLive(): Record<string, unknown> {
     return YAML.parse(fs.readFileSync(path.join(__dirname, "..", "examples", "storagecluster.yaml"), "utf8"));
 }
 
-/** Fake random bytes: a hash of the name and keepers, as hex, so runs are reproducible. */
+/**
+ * Fake random bytes: `length` bytes (as RandomBytes makes) hashed from the name and keepers, as hex,
+ * so runs are reproducible and a wrong length shows.
+ */
 function fakeHex(name: string, inputs: Record<string, unknown>, seed: string): string {
-    return crypto
-        .createHash("sha256")
-        .update(`${seed}/${name}/${JSON.stringify(unwrapSecrets(inputs.keepers))}`)
-        .digest("hex");
+    const length = Number(unwrapSecrets(inputs.length));
+    if (!Number.isInteger(length) || length < 1) throw new Error(`RandomBytes ${name}: length ${String(length)}`);
+    let hex = "";
+    for (let block = 0; hex.length < 2 * length; block++) {
+        hex += crypto
+            .createHash("sha256")
+            .update(`${seed}/${name}/${JSON.stringify(unwrapSecrets(inputs.keepers))}${block ? `/${block}` : ""}`)
+            .digest("hex");
+    }
+    return hex.slice(0, 2 * length);
 }
 
 /** Every string in `v` that is not inside a secret wrapper, with its path. */
