@@ -1,7 +1,12 @@
 // Tenant namespaces that must exist and class names that must be free, checked on the live cluster
 // before anything is written: the pure rule, the chart that applies it, and the component's wiring.
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, test } from "node:test";
+import * as YAML from "yaml";
+import { planStack } from "../cli/plan";
 import { PortworxAuth, type PortworxAuthArgs } from "../components";
 import { resolveSettings } from "../components/args";
 import { checkCluster, checksChart, OWNER_ANNOTATION, tenancyChecks, type LiveObject } from "../components/tenants";
@@ -115,5 +120,53 @@ describe("the component", () => {
             volumeSnapshotClass: undefined,
         });
         assert.ok(!recorded.some((r) => r.type.includes("helm")));
+    });
+});
+
+describe("the offline plan", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "pxauth-checks-"));
+    fs.copyFileSync(path.join(__dirname, "..", "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+    fs.mkdirSync(path.join(root, "stacks"));
+    fs.writeFileSync(
+        path.join(root, "stacks", "Pulumi.t.yaml"),
+        YAML.stringify({
+            config: {
+                "portworx-auth:storageClusterName": "px-cluster",
+                "portworx-auth:selfSignedIssuer": "px.example.com",
+                "portworx-auth:tenants": [{ namespace: "team-a" }, { namespace: "team-b" }],
+                "portworx-auth:storageClasses": [{ name: "px-tenant" }],
+            },
+        }),
+    );
+    const live = path.join(__dirname, "..", "examples", "storagecluster.yaml");
+
+    test("says what it cannot see offline, and where it is checked", async () => {
+        const { text, ok } = await planStack("t", live, root);
+        assert.equal(ok, true);
+        assert.match(
+            text,
+            /Note: Not checked offline: that Namespace team-a exists, Namespace team-b exists, StorageClass px-tenant is free \(or this stack's\)\. pulumi preview and pulumi up check these on the cluster before anything is written; .*--cluster-objects/,
+        );
+    });
+
+    test("checks the objects given, as the program does", async () => {
+        const file = path.join(root, "objects.yaml");
+        fs.writeFileSync(
+            file,
+            YAML.stringify({
+                apiVersion: "v1",
+                kind: "List",
+                items: [
+                    { apiVersion: "v1", kind: "Namespace", metadata: { name: "team-a" } },
+                    { apiVersion: "storage.k8s.io/v1", kind: "StorageClass", metadata: { name: "px-tenant" } },
+                ],
+            }),
+        );
+        const { text, ok } = await planStack("t", live, root, undefined, file);
+        assert.equal(ok, false);
+        assert.match(text, /Preflight: FAILED/);
+        assert.match(text, /- tenants\[1\]\.namespace: namespace team-b does not exist/);
+        assert.match(text, /- storageClasses\[0\]\.name: StorageClass px-tenant already exists/);
+        assert.doesNotMatch(text, /Not checked offline/);
     });
 });
