@@ -147,10 +147,7 @@ export interface StorageClassArgs {
     name: string;
     /** Portworx parameters, such as `repl: "3"` or `io_profile: "db_remote"`, kept as given. Strings only. */
     parameters?: Record<string, string>;
-    /**
-     * `true` (default): the CSI driver `pxd.portworx.com`. `false` (the in-tree `kubernetes.io/portworx-volume`)
-     * is refused: an in-tree volume's mounts carry no per-namespace token.
-     */
+    /** `true` (default): the CSI driver `pxd.portworx.com`. `false` (in-tree) is refused: its mounts carry no token. */
     csi?: boolean;
     /** What happens to a volume when its claim is deleted: `Delete` (default) or `Retain`. */
     reclaimPolicy?: ReclaimPolicy;
