@@ -15,6 +15,7 @@ import { argsFromConfig, configNames, PROJECT, type ConfigSource } from "../comp
 import { ConfigError } from "../components/errors";
 import { buildPlan, REDACTED, renderPlan, type Plan } from "../components/plan";
 import type { LiveDeployment, LiveStorageCluster } from "../components/preflight";
+import { checkCluster, tenancyChecks, type LiveObject } from "../components/tenants";
 import { checkSuppliedValues } from "../components/trust";
 import { pulumiConfig, type PulumiConfig } from "./stack-config";
 import { runCommand } from "./io";
@@ -236,6 +237,18 @@ function checkLiveDeployment(flag: string, file: string, live: Obj): LiveDeploym
     return live as LiveDeployment;
 }
 
+/** Every object in a kubectl YAML file (a `List` is flattened), for the cluster checks. */
+function readClusterObjects(flag: string, file: string): LiveObject[] {
+    const fix = "pass the output of kubectl get namespaces,storageclasses,volumesnapshotclasses -o yaml";
+    const docs = YAML.parseAllDocuments(readNamed(flag, file, fix), { prettyErrors: false });
+    const all = Array.isArray(docs) ? docs : [docs];
+    if (all.some((d) => d.errors.length > 0)) throw new ConfigError(flag, `${file} is not valid YAML`, fix);
+    return all
+        .map((d) => d.toJS() as unknown)
+        .flatMap((v) => (isObj(v) && Array.isArray(v.items) ? (v.items as unknown[]) : [v]))
+        .filter((o): o is LiveObject => isObj(o) && typeof o.kind === "string" && isObj(o.metadata));
+}
+
 /** Options of {@link planStack}. */
 export interface PlanOptions {
     root?: string;
@@ -265,8 +278,9 @@ export async function planStack(
     livePath: string,
     root = ROOT,
     storkLivePath?: string,
+    clusterObjectsPath?: string,
 ): Promise<{ text: string; ok: boolean; plan: Plan }> {
-    return planConfig(stackConfig(stack, root), stack, livePath, root, storkLivePath);
+    return planConfig(stackConfig(stack, root), stack, livePath, root, storkLivePath, clusterObjectsPath);
 }
 
 /** {@link planStack} for config already read. */
@@ -276,6 +290,8 @@ export async function planConfig(
     livePath: string,
     root = ROOT,
     storkLivePath?: string,
+    /** `kubectl get namespaces,storageclasses,volumesnapshotclasses -o yaml` output; unread when unset. */
+    clusterObjectsPath?: string,
 ): Promise<{ text: string; ok: boolean; plan: Plan }> {
     const s = await settingsFromConfig(config, root);
     const sample = path.resolve(livePath) === path.resolve(root, SAMPLE_LIVE);
@@ -312,12 +328,29 @@ export async function planConfig(
         );
     }
     const plan = buildPlan(s, live, storkLive);
+    // The program's cluster checks, as index.ts names the component; offline only on objects given.
+    const checks = tenancyChecks(s.tenancy, `${PROJECT}/${stack}/${PROJECT}`);
+    if (clusterObjectsPath !== undefined) {
+        for (const refusal of checkCluster(checks, readClusterObjects("--cluster-objects", clusterObjectsPath))) {
+            const at = refusal.indexOf(": ");
+            plan.findings.push({ field: refusal.slice(0, at), message: refusal.slice(at + 2) });
+        }
+    }
     const shown = path.relative(root, path.resolve(livePath)) || livePath;
     let text = renderPlan(plan, `stack ${stack}, live ${shown}${sample ? " (a sample, not your cluster)" : ""}`);
     const notices = [
         ...(sample
             ? [
                   `Planned against ${SAMPLE_LIVE}, a sample StorageCluster shipped with this project (named ${s.namespace}/${s.storageClusterName} here), not your cluster. For your cluster: kubectl get storagecluster ${s.storageClusterName} -n ${s.namespace} -o yaml > live.yaml, then npm run plan -- --stack ${stack} --live live.yaml`,
+              ]
+            : []),
+        ...(checks.length > 0 && clusterObjectsPath === undefined
+            ? [
+                  `Not checked offline: that ${checks
+                      .map((c) => `${c.kind} ${c.name} ${c.mustExist ? "exists" : "is free (or this stack's)"}`)
+                      .join(
+                          ", ",
+                      )}. pulumi preview and pulumi up check these on the cluster before anything is written; to check them here, pass --cluster-objects with the output of kubectl get namespaces,storageclasses,volumesnapshotclasses -o yaml.`,
               ]
             : []),
         ...config.rewritten
@@ -345,6 +378,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
                     stack: { type: "string" },
                     live: { type: "string" },
                     "stork-live": { type: "string" },
+                    "cluster-objects": { type: "string" },
                     all: { type: "boolean" },
                     "live-dir": { type: "string" },
                     now: { type: "string" },
@@ -354,7 +388,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
         } catch (e) {
             throw new ConfigError("usage", (e as Error).message.replace(/\.$/, ""), "see the usage below");
         }
-        for (const f of values.all ? (["stack", "live", "stork-live"] as const) : (["live-dir", "now"] as const)) {
+        for (const f of values.all
+            ? (["stack", "live", "stork-live", "cluster-objects"] as const)
+            : (["live-dir", "now"] as const)) {
             if (values[f] !== undefined) {
                 throw new ConfigError(
                     "usage",
@@ -373,6 +409,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
             values.live ?? path.join(ROOT, SAMPLE_LIVE),
             ROOT,
             values["stork-live"],
+            values["cluster-objects"],
         );
         process.stdout.write(text);
         return ok ? 0 : 1;
@@ -381,7 +418,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
             process.stderr.write(`portworx-auth: ${e.describe(configNames)}\n`);
             if (e.field === "usage" || e.field === "--stack") {
                 process.stderr.write(
-                    `usage: npm run plan -- --stack NAME [--live storagecluster.yaml] [--stork-live stork-deployment.yaml]\n` +
+                    `usage: npm run plan -- --stack NAME [--live storagecluster.yaml] [--stork-live stork-deployment.yaml] [--cluster-objects objects.yaml]\n` +
                         `       npm run plan -- --all [--live-dir DIR] [--now TIME]   (DIR holds <stack>.yaml)\n` +
                         `stacks: ${listStacks(ROOT).join(", ")}\n`,
                 );

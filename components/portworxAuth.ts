@@ -15,7 +15,8 @@ import {
     type Restarts,
 } from "./plan";
 import type { LiveDeployment, LiveStorageCluster } from "./preflight";
-import { registerTenancyClasses } from "./tenantResources";
+import { registerClusterChecks, registerTenancyClasses } from "./tenantResources";
+import { tenancyChecks } from "./tenants";
 import { mintToken, signingKeyFor, TOKEN_SECRET_KEY, tokenTimes, type TokenTimes } from "./tokens";
 import { checkSuppliedValues } from "./trust";
 
@@ -170,7 +171,10 @@ export class PortworxAuth extends pulumi.ComponentResource {
                   additionalSecretOutputs: ["metadata", "spec"],
               })
             : undefined;
-        const reads: pulumi.Resource[] = storkLive ? [live, storkLive] : [live];
+        // Tenant namespaces and class names, checked on the cluster before anything is written.
+        const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
+        const checks = registerClusterChecks(name, tenancyChecks(s.tenancy, owner), { parent: this });
+        const reads: pulumi.Resource[] = [live, ...(storkLive ? [storkLive] : []), ...(checks ? [checks] : [])];
         const cluster = fieldsOf(live, ["apiVersion", "kind", "metadata", "spec", "status"]);
         const liveObjects: pulumi.Output<{ cluster: LiveStorageCluster; stork?: LiveDeployment }> = storkLive
             ? pulumi
@@ -392,7 +396,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
                 child(),
             );
         }
-        registerTenancyClasses(name, objects, child());
+        registerTenancyClasses(name, objects, owner, child());
 
         if (objects.publicKeys) {
             const pems: Record<string, pulumi.Input<string> | undefined> = {

@@ -22,8 +22,6 @@ export const TENANT_SECRET_NAME = "px-user-token";
 export const DEFAULT_TENANT_ROLES: readonly string[] = ["system.user"];
 /** The Portworx CSI driver. */
 export const CSI_DRIVER = "pxd.portworx.com";
-/** The in-tree Portworx provisioner (deprecated in Kubernetes since 1.25). */
-export const IN_TREE_PROVISIONER = "kubernetes.io/portworx-volume";
 /** The CSI provisioner's template for the PVC's namespace. */
 export const PVC_NAMESPACE = "${pvc.namespace}";
 /** The CSI snapshotter's template for the VolumeSnapshot's namespace. */
@@ -40,7 +38,7 @@ export const CSI_SECRET_PARAMETERS: Readonly<Record<string, string>> = {
     "csi.storage.k8s.io/controller-expand-secret-name": TENANT_SECRET_NAME,
     "csi.storage.k8s.io/controller-expand-secret-namespace": PVC_NAMESPACE,
 };
-/** The secret parameters of an in-tree class, which OpenStorage and Stork read. */
+/** The secret parameters of an in-tree class (refused, see {@link IN_TREE_REFUSAL}); a CSI class may not set them either. */
 export const IN_TREE_SECRET_PARAMETERS: Readonly<Record<string, string>> = {
     "openstorage.io/auth-secret-name": TENANT_SECRET_NAME,
     "openstorage.io/auth-secret-namespace": PVC_NAMESPACE,
@@ -50,18 +48,46 @@ export const SNAPSHOT_SECRET_PARAMETERS: Readonly<Record<string, string>> = {
     "csi.storage.k8s.io/snapshotter-secret-name": TENANT_SECRET_NAME,
     "csi.storage.k8s.io/snapshotter-secret-namespace": SNAPSHOT_NAMESPACE,
 };
+/** The external-provisioner's parameter prefix: its own keys, never passed to the driver. */
+export const CSI_PARAMETER_PREFIX = "csi.storage.k8s.io/";
 /**
- * Parameters a user may not set: ours, and the external-provisioner's deprecated spellings of the
- * provisioner and node-publish pairs, which it treats as a second value for the same secret.
+ * Every key under {@link CSI_PARAMETER_PREFIX} the external-provisioner knows; it fails every PVC of
+ * a class with any other ("found unknown parameter key ... with reserved namespace",
+ * kubernetes-csi/external-provisioner pkg/controller/controller.go `removePrefixedParameters`, 0688604).
+ */
+export const KNOWN_CSI_PARAMETERS: readonly string[] = [
+    "fstype",
+    ...["", "provisioner-", "controller-publish-", "node-stage-", "node-publish-", "controller-expand-"].flatMap(
+        (call) => [`${call}secret-name`, `${call}secret-namespace`],
+    ),
+    "node-expand-secret-name",
+    "node-expand-secret-namespace",
+    "controller-modify-secret-name",
+    "controller-modify-secret-namespace",
+].map((k) => CSI_PARAMETER_PREFIX + k);
+/**
+ * Parameters a user may not set, as they name a secret: ours; the other calls' and the default
+ * (`secret-name`, used by every call without its own pair), which would send another token; the
+ * external-provisioner's deprecated spellings, which it takes as a second value for one secret; and
+ * the in-tree pair.
  */
 export const RESERVED_PARAMETERS: readonly string[] = [
-    ...Object.keys(CSI_SECRET_PARAMETERS),
+    ...KNOWN_CSI_PARAMETERS.filter((k) => k !== `${CSI_PARAMETER_PREFIX}fstype`),
     ...Object.keys(IN_TREE_SECRET_PARAMETERS),
-    "csiProvisionerSecretName",
-    "csiProvisionerSecretNamespace",
-    "csiNodePublishSecretName",
-    "csiNodePublishSecretNamespace",
+    ...["Provisioner", "ControllerPublish", "NodeStage", "NodePublish"].flatMap((call) => [
+        `csi${call}SecretName`,
+        `csi${call}SecretNamespace`,
+    ]),
 ];
+/**
+ * Why `csi: false` is refused (upstream check 2026-12 §3.4). With CSI migration (on by default from
+ * Kubernetes 1.31, locked on from 1.33) csi-translation-lib `plugins/portworx.go` translates the
+ * class's secret pair for provisioning, but the PV it writes back carries no secret, so mounts and
+ * expansions send none; without migration the in-tree path reads the class's values as written
+ * (openstorage `api/server/middleware_auth.go`), and nothing expands `${pvc.namespace}`.
+ */
+export const IN_TREE_REFUSAL =
+    "is an in-tree class (kubernetes.io/portworx-volume), whose per-namespace token does not reach Portworx: with CSI migration (on by default from Kubernetes 1.31, locked on from 1.33) the migrated PV carries no secret, so mounts and expansions send no token (csi-translation-lib portworx.go), and without migration nothing expands the pvc.namespace template in openstorage.io/auth-secret-namespace (openstorage middleware_auth.go)";
 /** StorageClass fields the API server refuses to update: a change replaces the class. */
 export const IMMUTABLE_CLASS_FIELDS: readonly string[] = [
     "provisioner",
@@ -121,7 +147,7 @@ export interface StorageClassArgs {
     name: string;
     /** Portworx parameters, such as `repl: "3"` or `io_profile: "db_remote"`, kept as given. Strings only. */
     parameters?: Record<string, string>;
-    /** `true` (default): the CSI driver `pxd.portworx.com`. `false`: the in-tree `kubernetes.io/portworx-volume`. */
+    /** `true` (default): the CSI driver `pxd.portworx.com`. `false` (in-tree) is refused: its mounts carry no token. */
     csi?: boolean;
     /** What happens to a volume when its claim is deleted: `Delete` (default) or `Retain`. */
     reclaimPolicy?: ReclaimPolicy;
@@ -345,6 +371,20 @@ function resolveStorageClasses(raw: unknown): ResolvedStorageClass[] {
                     "remove it; to share one token, create px-user-token in each namespace (or list the namespaces as tenants)",
                 );
             }
+            if (k.startsWith(CSI_PARAMETER_PREFIX) && !KNOWN_CSI_PARAMETERS.includes(k)) {
+                throw new ConfigError(
+                    field,
+                    `is not a key the CSI external-provisioner knows under ${CSI_PARAMETER_PREFIX}, so it would fail every PVC of this class ("found unknown parameter key")`,
+                    `remove it, or use one of its keys, such as ${CSI_PARAMETER_PREFIX}fstype`,
+                );
+            }
+            if (k.toLowerCase() === "fstype" && params[`${CSI_PARAMETER_PREFIX}fstype`] !== undefined) {
+                throw new ConfigError(
+                    field,
+                    `repeats ${CSI_PARAMETER_PREFIX}fstype, and the external-provisioner fails every PVC of a class with both`,
+                    `keep only ${CSI_PARAMETER_PREFIX}fstype`,
+                );
+            }
             if (typeof value !== "string") {
                 // YAML numbers lose their spelling (1.10 becomes 1.1): never guess the string.
                 // `pulumi config set --path` stores integers as numbers unless told otherwise.
@@ -357,7 +397,14 @@ function resolveStorageClasses(raw: unknown): ResolvedStorageClass[] {
             parameters[k] = value;
         }
         const csi = flag(`${at}.csi`, c.csi, true);
-        const secretCount = Object.keys(csi ? CSI_SECRET_PARAMETERS : IN_TREE_SECRET_PARAMETERS).length;
+        if (!csi) {
+            throw new ConfigError(
+                `${at}.csi`,
+                IN_TREE_REFUSAL,
+                `remove csi: false to make it a CSI class (${CSI_DRIVER}), which carries the token in its provision, mount and expand secrets; volumes of an existing in-tree class stay as they are`,
+            );
+        }
+        const secretCount = Object.keys(CSI_SECRET_PARAMETERS).length;
         if (Object.keys(parameters).length + secretCount > MAX_PARAMETERS) {
             throw new ConfigError(
                 `${at}.parameters`,
@@ -495,8 +542,8 @@ export function storageClassManifest(c: ResolvedStorageClass, labels: Record<str
             labels: { ...labels },
             ...(c.isDefault ? { annotations: { [DEFAULT_CLASS_ANNOTATION]: "true" } } : {}),
         },
-        provisioner: c.csi ? CSI_DRIVER : IN_TREE_PROVISIONER,
-        parameters: { ...c.parameters, ...(c.csi ? CSI_SECRET_PARAMETERS : IN_TREE_SECRET_PARAMETERS) },
+        provisioner: CSI_DRIVER,
+        parameters: { ...c.parameters, ...CSI_SECRET_PARAMETERS },
         reclaimPolicy: c.reclaimPolicy,
         allowVolumeExpansion: c.allowVolumeExpansion,
         volumeBindingMode: c.volumeBindingMode,
@@ -558,18 +605,141 @@ export function tenancyNotes(
             "StorageClasses are immutable: a change to a class's parameters, csi, reclaimPolicy or volumeBindingMode deletes and re-creates it (delete-before-replace). Existing PVCs keep working, since their volumes carry the secret references they were provisioned with; a PVC of that class created during the replacement waits in Pending until the class is back.",
         );
     }
-    const inTree = t.storageClasses.filter((c) => !c.csi).map((c) => c.name);
-    if (inTree.length) {
-        notes.push(
-            `${inTree.join(", ")} ${inTree.length > 1 ? "are in-tree classes" : "is an in-tree class"}: Portworx documents per-namespace tokens for CSI only. Stork resolves ${PVC_NAMESPACE} in openstorage.io/auth-secret-namespace, but that Portworx itself does for in-tree volumes is not verified: prefer CSI classes.`,
-        );
-    }
     const csiOff = (live?.spec?.csi as { enabled?: unknown } | undefined)?.enabled === false;
-    const csiClasses = t.storageClasses.filter((c) => c.csi).length > 0 || t.volumeSnapshotClass !== undefined;
-    if (csiOff && csiClasses) {
+    if (csiOff) {
         notes.push(
             `The live StorageCluster has spec.csi.enabled: false: PVCs and snapshots of ${CSI_DRIVER} classes stay Pending until CSI is turned on.`,
         );
     }
     return notes;
+}
+
+/**
+ * Marks a class as this stack's component (`<project>/<stack>/<component name>`): a class that
+ * exists without it was made by hand or by another stack, and is not taken over.
+ */
+export const OWNER_ANNOTATION = "portworx-auth/owner";
+/** The label every object this project writes carries (classes written before {@link OWNER_ANNOTATION} too). */
+export const PART_OF_LABEL = "app.kubernetes.io/part-of";
+
+/** One fact about the live cluster that must hold before anything is written. */
+export interface ClusterCheck {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    /** `true`: the object must exist (a tenant's namespace). `false`: it must not, unless it is this owner's. */
+    mustExist: boolean;
+    owner: string;
+    /** The refusal, naming the argument and the fix. */
+    message: string;
+}
+
+/**
+ * What the live cluster must hold for this tenancy: each tenant's namespace, and no class of a
+ * planned name but this stack's (the provider creates classes, and from 4.29 fails on a name
+ * taken; older ones would take it over silently).
+ *
+ * @example
+ * tenancyChecks(s.tenancy, "portworx-auth/prod/portworx-auth")[0];
+ * // { kind: "Namespace", name: "team-a", mustExist: true, message: "tenants[0].namespace: ..." }
+ */
+export function tenancyChecks(t: Tenancy | undefined, owner: string): ClusterCheck[] {
+    if (!t) return [];
+    const taken = (field: string, what: string, name: string, kubectl: string) =>
+        `${field}: ${what} ${name} already exists and is not this stack's (no ${OWNER_ANNOTATION}: ${owner}), so creating it would fail (pulumi-kubernetes 4.29 and later) or silently take it over (earlier). Nothing was written. Fix: delete it (kubectl delete ${kubectl} ${name}; volumes and snapshots made from it keep the secrets they were made with), give ${field} another name, or adopt it if it is the one planned: kubectl annotate ${kubectl} ${name} ${OWNER_ANNOTATION}=${owner}, then pulumi import it into this stack (README "Tenants").`;
+    return [
+        ...t.tenants.map((ns, i) => ({
+            apiVersion: "v1",
+            kind: "Namespace",
+            name: ns,
+            mustExist: true,
+            owner,
+            message: `tenants[${i}].namespace: namespace ${ns} does not exist, and this project does not create namespaces (a misspelt one would get a token its tenant never sees). Nothing was written. Fix: create it (kubectl create namespace ${ns}), or correct tenants[${i}].namespace.`,
+        })),
+        ...t.storageClasses.map((c, i) => ({
+            apiVersion: "storage.k8s.io/v1",
+            kind: "StorageClass",
+            name: c.name,
+            mustExist: false,
+            owner,
+            message: taken(`storageClasses[${i}].name`, "StorageClass", c.name, "storageclass"),
+        })),
+        ...(t.volumeSnapshotClass
+            ? [
+                  {
+                      apiVersion: "snapshot.storage.k8s.io/v1",
+                      kind: "VolumeSnapshotClass",
+                      name: t.volumeSnapshotClass.name,
+                      mustExist: false,
+                      owner,
+                      message: taken(
+                          "volumeSnapshotClass.name",
+                          "VolumeSnapshotClass",
+                          t.volumeSnapshotClass.name,
+                          "volumesnapshotclass",
+                      ),
+                  },
+              ]
+            : []),
+    ];
+}
+
+/** A live object, as `kubectl get -o yaml` prints it. */
+export interface LiveObject {
+    apiVersion?: string;
+    kind?: string;
+    metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+}
+
+/**
+ * Whether a live object is this owner's: its annotation, or, for a class written before the
+ * annotation existed, this project's label without any owner.
+ */
+function owned(o: LiveObject, owner: string): boolean {
+    const mark = o.metadata?.annotations?.[OWNER_ANNOTATION];
+    return mark === undefined ? o.metadata?.labels?.[PART_OF_LABEL] === "portworx-auth" : mark === owner;
+}
+
+/**
+ * The refusals of `checks` against the live objects (the same rule the component's check chart
+ * applies on the cluster, see {@link checksChart}).
+ *
+ * @example
+ * checkCluster(tenancyChecks(s.tenancy, owner), [{ kind: "Namespace", metadata: { name: "team-a" } }]); // []
+ */
+export function checkCluster(checks: ClusterCheck[], live: LiveObject[]): string[] {
+    return checks.flatMap((c) => {
+        const o = live.find((x) => x.kind === c.kind && x.metadata?.name === c.name);
+        if (c.mustExist) return o ? [] : [c.message];
+        return o && !owned(o, c.owner) ? [c.message] : [];
+    });
+}
+
+/**
+ * A Helm chart that applies {@link checkCluster}'s rule on the live cluster and renders nothing:
+ * the Kubernetes provider's Chart (v4) renders with a server-side dry run, so Helm's `lookup` reads
+ * each object and returns an empty map for one that is missing, where a resource read (`.get`)
+ * would fail the whole program (pulumi/pulumi#3364). `fail` stops the render with the message.
+ */
+export function checksChart(): Record<string, string> {
+    return {
+        "Chart.yaml": "apiVersion: v2\nname: portworx-auth-checks\nversion: 1.0.0\n",
+        "templates/checks.yaml": [
+            "{{- range .Values.checks }}",
+            '{{- $o := lookup .apiVersion .kind "" .name }}',
+            "{{- if .mustExist }}",
+            "{{- if not $o }}{{ fail .message }}{{ end }}",
+            "{{- else if $o }}",
+            "{{- $md := $o.metadata | default dict }}",
+            "{{- $a := $md.annotations | default dict }}",
+            "{{- $l := $md.labels | default dict }}",
+            `{{- if hasKey $a "${OWNER_ANNOTATION}" }}`,
+            `{{- if ne (get $a "${OWNER_ANNOTATION}") .owner }}{{ fail .message }}{{ end }}`,
+            `{{- else if ne (get $l "${PART_OF_LABEL}") "portworx-auth" }}{{ fail .message }}`,
+            "{{- end }}",
+            "{{- end }}",
+            "{{- end }}",
+            "",
+        ].join("\n"),
+    };
 }

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
+import { checkCluster, type ClusterCheck, type LiveObject } from "../components/tenants";
 
 // Internal to the SDK (not in its typings): the set its exit handler reports as leaks.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -37,6 +38,11 @@ export interface MockOptions {
     seed?: string;
     /** State for other reads, by id (`namespace/name`). */
     reads?: Record<string, Record<string, unknown>>;
+    /**
+     * The cluster's namespaces and classes, which the check chart looks up (its rule is
+     * `checkCluster`'s); unset, every check passes.
+     */
+    clusterObjects?: LiveObject[];
 }
 
 export function fixture(name: string): string {
@@ -47,12 +53,21 @@ export function sampleLive(): Record<string, unknown> {
     return YAML.parse(fs.readFileSync(path.join(__dirname, "..", "examples", "storagecluster.yaml"), "utf8"));
 }
 
-/** Fake random bytes: a hash of the name and keepers, as hex, so runs are reproducible. */
+/**
+ * Fake random bytes: `length` bytes (as RandomBytes makes) hashed from the name and keepers, as hex,
+ * so runs are reproducible and a wrong length shows.
+ */
 function fakeHex(name: string, inputs: Record<string, unknown>, seed: string): string {
-    return crypto
-        .createHash("sha256")
-        .update(`${seed}/${name}/${JSON.stringify(unwrapSecrets(inputs.keepers))}`)
-        .digest("hex");
+    const length = Number(unwrapSecrets(inputs.length));
+    if (!Number.isInteger(length) || length < 1) throw new Error(`RandomBytes ${name}: length ${String(length)}`);
+    let hex = "";
+    for (let block = 0; hex.length < 2 * length; block++) {
+        hex += crypto
+            .createHash("sha256")
+            .update(`${seed}/${name}/${JSON.stringify(unwrapSecrets(inputs.keepers))}${block ? `/${block}` : ""}`)
+            .digest("hex");
+    }
+    return hex.slice(0, 2 * length);
 }
 
 /** Every string in `v` that is not inside a secret wrapper, with its path. */
@@ -170,6 +185,12 @@ export async function setupMocks(opts: MockOptions): Promise<Recorded[]> {
                 if (args.id !== undefined && args.id !== "") {
                     if (opts.live === null) throw new Error(`resource '${args.id}' does not exist`);
                     return { id: args.id, state: opts.live ?? {} };
+                }
+                if (args.type === "kubernetes:helm.sh/v4:Chart" && opts.clusterObjects) {
+                    // As Helm's `fail` stops the render: the first check that does not hold.
+                    const checks = (args.inputs.values as { checks: ClusterCheck[] }).checks;
+                    const refused = checkCluster(checks, opts.clusterObjects);
+                    if (refused.length) throw new Error(`execution error at (checks.yaml): ${refused[0]}`);
                 }
                 if (args.type === "random:index/randomBytes:RandomBytes") {
                     // In a real preview a new random value is unknown: leave it out.

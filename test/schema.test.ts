@@ -619,14 +619,14 @@ describe("every manifest of the plan validates (env security mode)", () => {
         assert.deepEqual(checkCase("custom names", args, true), []);
     });
 
-    test("tenants, CSI and in-tree StorageClasses and a VolumeSnapshotClass", () => {
+    test("tenants, two StorageClasses and a VolumeSnapshotClass", () => {
         const args = (enabled: boolean): PortworxAuthArgs => ({
             ...BASE,
             selfSigned: { issuer: ISSUER },
             tenants: [{ namespace: "team-a" }, { namespace: "portworx", roles: ["system.view"], groups: ["*"] }],
             storageClasses: [
                 { name: "px-tenant", parameters: { repl: "3" }, isDefault: true },
-                { name: "px.tenant.in-tree", csi: false, reclaimPolicy: "Retain", allowVolumeExpansion: false },
+                { name: "px.tenant.retain", reclaimPolicy: "Retain", allowVolumeExpansion: false },
             ],
             volumeSnapshotClass: { name: "px-tenant-snapshots", deletionPolicy: "Retain" },
             enabled,

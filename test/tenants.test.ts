@@ -17,6 +17,7 @@ import { writes } from "../components/writes";
 import {
     CSI_SECRET_PARAMETERS,
     IN_TREE_SECRET_PARAMETERS,
+    OWNER_ANNOTATION,
     SNAPSHOT_SECRET_PARAMETERS,
     tenancyManifests,
 } from "../components/tenants";
@@ -46,7 +47,7 @@ const TENANCY: Pick<PortworxAuthArgs, "tenants" | "storageClasses" | "volumeSnap
     ],
     storageClasses: [
         { name: "px-tenant", parameters: { repl: "3", io_profile: "db_remote" }, isDefault: true },
-        { name: "px-tenant-intree", csi: false, reclaimPolicy: "Retain", volumeBindingMode: "WaitForFirstConsumer" },
+        { name: "px-tenant-retain", reclaimPolicy: "Retain", volumeBindingMode: "WaitForFirstConsumer" },
     ],
     volumeSnapshotClass: { name: "px-tenant-snapshots" },
 };
@@ -116,7 +117,7 @@ describe("resolving tenants and classes", () => {
             "Secret team-a/px-user-token tenants[0].namespace",
             "Secret team-b/px-user-token tenants[1].namespace",
             "StorageClass /px-tenant storageClasses[0].name",
-            "StorageClass /px-tenant-intree storageClasses[1].name",
+            "StorageClass /px-tenant-retain storageClasses[1].name",
             "VolumeSnapshotClass /px-tenant-snapshots volumeSnapshotClass.name",
         ]) {
             assert.ok(all.includes(w), `${w} not in ${all.join(", ")}`);
@@ -269,7 +270,7 @@ describe("resolving tenants and classes", () => {
             "an in-tree secret parameter",
             {
                 ...BASE,
-                storageClasses: [{ name: "c", csi: false, parameters: { "openstorage.io/auth-secret-name": "x" } }],
+                storageClasses: [{ name: "c", parameters: { "openstorage.io/auth-secret-name": "x" } }],
             },
             'storageClasses[0].parameters["openstorage.io/auth-secret-name"]',
             /would override a secret parameter/,
@@ -309,6 +310,48 @@ describe("resolving tenants and classes", () => {
             { ...BASE, storageClasses: [{ name: "c", reclaimPolicy: "Recycle" as never }] },
             "storageClasses[0].reclaimPolicy",
             /one of "Delete", "Retain"/,
+        ],
+        [
+            "an in-tree class (csi: false)",
+            { ...BASE, storageClasses: [{ name: "c", csi: false }] },
+            "storageClasses[0].csi",
+            /in-tree class .*migrated PV carries no secret.*csi-translation-lib portworx\.go.*nothing expands the pvc\.namespace template.*middleware_auth\.go.*Fix: remove csi: false to make it a CSI class \(pxd\.portworx\.com\)/,
+        ],
+        [
+            "a csi.storage.k8s.io/ key the external-provisioner does not know",
+            { ...BASE, storageClasses: [{ name: "c", parameters: { "csi.storage.k8s.io/fs-type": "xfs" } }] },
+            'storageClasses[0].parameters["csi.storage.k8s.io/fs-type"]',
+            /not a key the CSI external-provisioner knows .*found unknown parameter key/,
+        ],
+        [
+            "the default secret, which every other call would send",
+            { ...BASE, storageClasses: [{ name: "c", parameters: { "csi.storage.k8s.io/secret-name": "x" } }] },
+            'storageClasses[0].parameters["csi.storage.k8s.io/secret-name"]',
+            /would override a secret parameter/,
+        ],
+        [
+            "another call's secret (node-stage)",
+            {
+                ...BASE,
+                storageClasses: [{ name: "c", parameters: { "csi.storage.k8s.io/node-stage-secret-namespace": "x" } }],
+            },
+            'storageClasses[0].parameters["csi.storage.k8s.io/node-stage-secret-namespace"]',
+            /would override a secret parameter/,
+        ],
+        [
+            "a deprecated spelling of another call's secret",
+            { ...BASE, storageClasses: [{ name: "c", parameters: { csiNodeStageSecretName: "x" } }] },
+            'storageClasses[0].parameters["csiNodeStageSecretName"]',
+            /would override a secret parameter/,
+        ],
+        [
+            "fstype twice",
+            {
+                ...BASE,
+                storageClasses: [{ name: "c", parameters: { "csi.storage.k8s.io/fstype": "xfs", FsType: "ext4" } }],
+            },
+            'storageClasses[0].parameters["FsType"]',
+            /repeats csi\.storage\.k8s\.io\/fstype/,
         ],
         [
             "csi not a boolean",
@@ -381,13 +424,10 @@ describe("the manifests", () => {
         );
     });
 
-    test("an in-tree class: kubernetes.io/portworx-volume with the openstorage.io pair", () => {
+    test("the second class: CSI too, with its own reclaim policy and binding mode", () => {
         const sc = plan.storageClasses[1] as unknown as CoreObject & { parameters: Record<string, string> };
-        assert.equal(sc.provisioner, "kubernetes.io/portworx-volume");
-        assert.deepEqual(sc.parameters, {
-            "openstorage.io/auth-secret-name": "px-user-token",
-            "openstorage.io/auth-secret-namespace": "${pvc.namespace}",
-        });
+        assert.equal(sc.provisioner, "pxd.portworx.com");
+        assert.deepEqual(sc.parameters, CSI_SECRET_PARAMETERS);
         assert.deepEqual([sc.reclaimPolicy, sc.volumeBindingMode], ["Retain", "WaitForFirstConsumer"]);
         assert.equal((sc.metadata as { annotations?: unknown }).annotations, undefined);
     });
@@ -466,20 +506,16 @@ describe("the manifests", () => {
             /Tenants: team-a \(system\.user; 1y; sub team-a@px\.example\.com; Secret team-a\/px-user-token\); team-b \(system\.view; 90d; sub team-b@px\.example\.com; Secret team-b\/px-user-token\)/,
         );
         assert.match(text, /Tokens: admin \(system\.admin; 1y; Secret portworx\/px-token-admin\)\n/);
-        assert.match(text, /StorageClasses: px-tenant \(default\), px-tenant-intree \(in-tree\)/);
+        assert.match(text, /StorageClasses: px-tenant \(default\), px-tenant-retain\n/);
         assert.match(text, /VolumeSnapshotClass: px-tenant-snapshots/);
         assert.match(
             text,
             /StorageClasses are immutable: a change .* deletes and re-creates it.*Existing PVCs keep working/,
         );
         assert.match(text, /this project writes it in team-a, team-b; a PVC elsewhere stays Pending/);
-        assert.match(
-            text,
-            /px-tenant-intree is an in-tree class: Portworx documents per-namespace tokens for CSI only/,
-        );
         for (const needle of [
             "kind: StorageClass\nmetadata:\n  name: px-tenant\n",
-            "kind: StorageClass\nmetadata:\n  name: px-tenant-intree\n",
+            "kind: StorageClass\nmetadata:\n  name: px-tenant-retain\n",
             "kind: VolumeSnapshotClass\n",
             "  name: px-user-token\n  namespace: team-a\n",
             "  name: px-user-token\n  namespace: team-b\n",
@@ -623,11 +659,17 @@ for (const securityMode of ["env", "operator"] as const) {
                 .sort((a, b) => a.name.localeCompare(b.name));
             assert.deepEqual(
                 classes.map((r) => r.name),
-                ["px-storageclass-px-tenant", "px-storageclass-px-tenant-intree"],
+                ["px-storageclass-px-tenant", "px-storageclass-px-tenant-retain"],
             );
+            // As planned, marked as this stack's component's (project/stack/name under the mocks).
+            const owned = (m: unknown) => {
+                const o = structuredClone(m) as { metadata: { annotations?: Record<string, string> } };
+                o.metadata.annotations = { ...o.metadata.annotations, [OWNER_ANNOTATION]: "portworx-auth/test/px" };
+                return o;
+            };
             for (const [i, r] of classes.entries()) {
                 const inputs = unwrapSecrets(r.inputs) as CoreObject;
-                assert.deepEqual(inputs, plan.storageClasses[i]);
+                assert.deepEqual(inputs, owned(plan.storageClasses[i]));
                 assert.deepEqual(validateManifest(inputs), []);
                 const opts = recordedOptions.get(r.name);
                 assert.equal(opts?.deleteBeforeReplace, true);
@@ -649,7 +691,7 @@ for (const securityMode of ["env", "operator"] as const) {
 
             const snap = find(recorded, "snapshot.storage.k8s.io/v1:VolumeSnapshotClass");
             const snapInputs = unwrapSecrets(snap.inputs) as CoreObject;
-            assert.deepEqual(snapInputs, plan.volumeSnapshotClass);
+            assert.deepEqual(snapInputs, owned(plan.volumeSnapshotClass));
             assert.deepEqual(validateManifest(snapInputs), []);
             assert.deepEqual(snapInputs.parameters, SNAPSHOT_SECRET_PARAMETERS);
             assert.equal(recordedOptions.get(snap.name)?.deleteBeforeReplace, true);
