@@ -131,6 +131,11 @@ export function literalSecrets(spec: {
     return found;
 }
 
+/** The StorageCluster patch's metadata: a function of the settings alone, so the shell needs no plan for it. */
+export function storageClusterPatchMetadata(s: Settings): Manifest["metadata"] {
+    return { name: s.storageClusterName, namespace: s.namespace, annotations: patchAnnotations(s) };
+}
+
 function patchAnnotations(s: Settings): Record<string, string> {
     return {
         "pulumi.com/patchFieldManager": s.fieldManager,
@@ -492,7 +497,7 @@ export function buildPlan(
     const storageClusterPatch: Manifest = {
         apiVersion: STORAGE_CLUSTER_API_VERSION,
         kind: "StorageCluster",
-        metadata: { name: s.storageClusterName, namespace: s.namespace, annotations: patchAnnotations(s) },
+        metadata: storageClusterPatchMetadata(s),
         spec: patchSpec,
     };
 

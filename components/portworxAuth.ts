@@ -11,6 +11,7 @@ import {
     keySecretManifest,
     objectManifests,
     STORAGE_CLUSTER_API_VERSION,
+    storageClusterPatchMetadata,
     type Plan,
     type Restarts,
 } from "./plan";
@@ -437,7 +438,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
             {
                 apiVersion: STORAGE_CLUSTER_API_VERSION,
                 kind: "StorageCluster",
-                metadata: fromPlan((p) => p.storageClusterPatch.metadata),
+                metadata: storageClusterPatchMetadata(s),
                 // A user's literal secret in the lists we write back stays secret in state.
                 spec: fromPlan((p) =>
                     p.literalSecrets.length ? pulumi.secret(p.storageClusterPatch.spec) : p.storageClusterPatch.spec,
@@ -447,17 +448,18 @@ export class PortworxAuth extends pulumi.ComponentResource {
         );
 
         this.secretName = pulumi.output(s.secretName);
-        this.restarts = fromPlan((p) => p.restarts);
-        this.notes = fromPlan((p) => p.notes);
-        // Say it in every preview and update: nodes restart, keys rotate, clusters need steps.
-        fromPlan((p) => {
+        // Say it in every preview and update: nodes restart, keys rotate, clusters need steps. In the
+        // restarts' own apply: one apply fewer per cluster.
+        this.restarts = fromPlan((p) => {
             const lines = [
                 ...(p.restarts.portworx ? [`Portworx: ${p.restarts.portworx}`] : []),
                 ...(p.restarts.stork ? [`Stork: ${p.restarts.stork}`] : []),
                 ...p.notes,
             ];
             if (lines.length) void pulumi.log.warn(lines.join("\n"), this);
+            return p.restarts;
         });
+        this.notes = fromPlan((p) => p.notes);
         this.adminToken = s.operator?.readAdminToken
             ? pulumi.secret(
                   k8s.core.v1.Secret.get(`${name}-admin-token`, `${s.namespace}/px-admin-token`, child()).data.apply(

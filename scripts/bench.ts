@@ -658,6 +658,11 @@ async function main(): Promise<void> {
         ratio1: round(at(1).ratio.median),
         ratio10: round(at(10).ratio.median),
         ratio100: round(at(100).ratio.median),
+        // The spread over the rounds, and CPU time (less sensitive to other work on the machine).
+        ratio100Range: [round(at(100).ratio.min), round(at(100).ratio.max)],
+        cpuRatio1: round(at(1).cpuRatio.median),
+        cpuRatio100: round(at(100).cpuRatio.median),
+        cpuRatio100Range: [round(at(100).cpuRatio.min), round(at(100).cpuRatio.max)],
         marginalMsComponent: round(first.marginalMsComponent, 2),
         marginalMsHand: round(first.marginalMsHand, 2),
         marginalMiBComponent: round(first.marginalMiBComponent, 3),
@@ -690,7 +695,7 @@ async function main(): Promise<void> {
         `npm run plan -- --all, ${FLEET} stacks: ${triple(json.plan.all100, ms)}`,
         "",
         ...(live ? [liveTable(live), ""] : []),
-        `ratio1 ${json.ratio1}, ratio100 ${json.ratio100}${live ? `, live preview ${live.previewRatio}, up ${live.upRatio}, no-change preview ${live.noChangePreviewRatio}` : ""}, ${json.seconds} s in all`,
+        `ratio1 ${json.ratio1}, ratio100 ${json.ratio100} (${json.ratio100Range.join(" to ")}), cpu ratio100 ${json.cpuRatio100} (${json.cpuRatio100Range.join(" to ")})${live ? `, live preview ${live.previewRatio}, up ${live.upRatio}, no-change preview ${live.noChangePreviewRatio}` : ""}, ${json.seconds} s in all`,
     ];
     process.stdout.write(`${lines.join("\n")}\n`);
 }
