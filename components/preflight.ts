@@ -180,7 +180,7 @@ export function preflight(
     if (authBefore && !s.takeOverExistingAuth) {
         findings.push({
             field: "takeOverExistingAuth",
-            message: `StorageCluster ${id} already has authorization set up outside this project (${authBefore}). Taking it over replaces its system key and shared secret with new ones (or, with enabled: false, removes it): every node restarts, nodes on old and new keys reject each other until the roll ends, and every existing token stops working. Fix: set takeOverExistingAuth: true once that is acceptable (the plan lists what follows).`,
+            message: `StorageCluster ${id} already has authorization set up outside this project (${authBefore}). Taking it over replaces its system key, apps key, Stork key and shared secret with new ones (or, with enabled: false, removes them): every node restarts and Stork restarts, nodes on old and new keys reject each other until the roll ends, and every existing token stops working. Fix: set takeOverExistingAuth: true once that is acceptable (the plan lists what follows).`,
         });
     }
     if (s.securityMode === "env" && s.stork.mode === "deployment" && stork !== undefined) {

@@ -40,6 +40,7 @@ async function run(args: PortworxAuthArgs, live: Record<string, unknown>, seed =
 const spec = (r: Recorded[]) => unwrapSecrets(find(r, ":StorageClusterPatch").inputs.spec) as Spec;
 const keysOf = async (c: PortworxAuth) => ({
     system: await value(c.systemKey),
+    apps: await value(c.appsKey),
     stork: await value(c.storkKey),
     shared: await value(c.sharedSecret),
 });
@@ -53,10 +54,13 @@ describe("env mode in the operator's layout", () => {
             const at = (name: string, key: string) => resolveRef(recorded, "portworx", { name, key });
             assert.equal(at("px-system-secrets", "system-secret"), k.system);
             assert.equal(resolveEnv(recorded, "portworx", sp.env ?? [], "PORTWORX_AUTH_SYSTEM_KEY"), k.system);
-            assert.equal(at("px-system-secrets", "apps-secret"), k.stork);
-            assert.equal(resolveEnv(recorded, "portworx", sp.env ?? [], "PORTWORX_AUTH_SYSTEM_APPS_KEY"), k.stork);
-            assert.equal(resolveEnv(recorded, "portworx", sp.autopilot?.env ?? [], "PX_SHARED_SECRET"), k.stork);
+            // The operator and Autopilot sign with the apps key; Stork with its own in the stork pairing.
+            assert.equal(at("px-system-secrets", "apps-secret"), k.apps);
+            assert.equal(resolveEnv(recorded, "portworx", sp.env ?? [], "PORTWORX_AUTH_SYSTEM_APPS_KEY"), k.apps);
+            assert.equal(resolveEnv(recorded, "portworx", sp.autopilot?.env ?? [], "PX_SHARED_SECRET"), k.apps);
             assert.equal(resolveEnv(recorded, "portworx", sp.stork?.env ?? [], "PX_SHARED_SECRET"), k.stork);
+            if (pairing === "stork") assert.notEqual(k.stork, k.apps);
+            else assert.equal(k.stork, k.apps);
             assert.equal(
                 resolveEnv(recorded, "portworx", sp.env ?? [], "PORTWORX_AUTH_STORK_KEY"),
                 pairing === "stork" ? k.stork : undefined,
@@ -117,8 +121,13 @@ describe("the cluster is the source of truth for keys in use", () => {
         assert.deepEqual(spec(second.recorded), spec(first.recorded));
         const plan = buildPlan(resolveSettings(BASE), clusterAfter(first.recorded));
         assert.deepEqual(
-            plan.keys.keys.map((k) => k.origin),
-            ["kept", "kept", "kept"],
+            plan.keys.keys.map((k) => [k.role, k.origin]),
+            [
+                ["system", "kept"],
+                ["apps", "kept"],
+                ["stork", "kept"],
+                ["shared", "kept"],
+            ],
         );
         assert.match(renderPlan(plan, "t"), /system key \(version 1\): kept from the cluster/);
     });
@@ -144,7 +153,7 @@ describe("the cluster is the source of truth for keys in use", () => {
         const op = await run({ ...BASE, securityMode: "operator" }, live, "other");
         const at = (name: string, key: string) => resolveRef(op.recorded, "portworx", { name, key });
         assert.equal(at("px-system-secrets", "system-secret"), k.system);
-        assert.equal(at("px-system-secrets", "apps-secret"), k.stork);
+        assert.equal(at("px-system-secrets", "apps-secret"), k.apps);
         assert.equal(at("pxkeys", "shared-secret"), k.shared);
         // The live env still reads the versioned keys until the roll: they stay.
         assert.equal(at("px-system-secrets", "system-secret.1"), k.system);
@@ -173,7 +182,9 @@ describe("the cluster is the source of truth for keys in use", () => {
             () => (component = new PortworxAuth("px", BASE)),
         );
         assert.deepEqual(moved.rejections, []);
-        assert.deepEqual(await keysOf(component as PortworxAuth), { system, stork, shared });
+        // The old layout had no apps key: it is new; Stork keeps the key it reads.
+        const k = await keysOf(component as PortworxAuth);
+        assert.deepEqual({ system: k.system, stork: k.stork, shared: k.shared }, { system, stork, shared });
         const old = unwrapSecrets(find(moved.recorded, ":SecretPatch", "px-keys").inputs.data) as Record<
             string,
             string
@@ -197,7 +208,8 @@ describe("the cluster is the source of truth for keys in use", () => {
             string
         >;
         assert.deepEqual(Object.keys(left).sort(), ["shared-secret", "shared-secret.1"]);
-        assert.deepEqual(await keysOf(done.component), { system, stork, shared });
+        const d = await keysOf(done.component);
+        assert.deepEqual({ system: d.system, stork: d.stork, shared: d.shared }, { system, stork, shared });
     });
 
     test("while the cluster is still rolling, old data keys are kept even when the spec no longer names them", async () => {
@@ -219,12 +231,12 @@ describe("the cluster is the source of truth for keys in use", () => {
     test("a key written by an earlier run that never patched the cluster is reused, not generated again", async () => {
         const first = await run(BASE, sampleLive());
         const live = clusterAfter(first.recorded);
-        const half = await run({ ...BASE, rotation: { storkKey: "2" } }, live, "run that failed later");
+        const half = await run({ ...BASE, rotation: { appsKey: "2" } }, live, "run that failed later");
         const written = resolveRef(half.recorded, "portworx", { name: "px-system-secrets", key: "apps-secret.2" });
         // The cluster got the Secret but not the patch: the live spec still reads version 1.
         const secrets = clusterAfter(half.recorded, live);
-        const again = await run({ ...BASE, rotation: { storkKey: "2" } }, secrets, "yet another state");
-        assert.equal(await value(again.component.storkKey), written);
+        const again = await run({ ...BASE, rotation: { appsKey: "2" } }, secrets, "yet another state");
+        assert.equal(await value(again.component.appsKey), written);
     });
 
     test("a key the cluster refers to but its Secret lacks is an error, and no key is generated in its place", async () => {
