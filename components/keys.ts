@@ -242,9 +242,9 @@ export function planKeys(
         const same =
             mine.find((r) => r.version === version && r.secret === home(role)) ??
             mine.find((r) => r.version === version);
-        // Only a data key no live object has moved away from is an earlier run's unfinished write.
-        const unfinished =
-            !history[role]?.includes(version) && secretKeys[home(role)]?.includes(versionedKey(role, version));
+        // A retired version is refused above, so a data key of the version asked for that no live
+        // object reads is an earlier run's unfinished write.
+        const unfinished = secretKeys[home(role)]?.includes(versionedKey(role, version));
         const old = mine[0];
         if (role === "shared" && s.selfSigned?.sharedSecret === "supplied") {
             return { role, version, origin: "supplied", ...(old && !same ? { live: old } : {}) };

@@ -208,7 +208,7 @@ describe("the operator's security mode", () => {
         const refused = await run(args, live);
         assert.match(
             refused.rejections[0]?.message ?? "",
-            /takeOverExistingAuth: .*spec\.security\.enabled is true.*replaces its system key/,
+            /takeOverExistingAuth: .*spec\.security\.enabled is true.*replaces its system key, apps key, Stork key and shared secret.*Stork restarts/,
         );
         assert.ok(!refused.recorded.some((r) => r.type.endsWith("Patch")));
         const taken = await run({ ...args, takeOverExistingAuth: true }, live);
@@ -216,7 +216,7 @@ describe("the operator's security mode", () => {
         const notes = buildPlan(resolveSettings({ ...args, takeOverExistingAuth: true }), live as never).notes.join(
             "\n",
         );
-        assert.match(notes, /Takeover: .*keys are replaced/);
+        assert.match(notes, /Takeover: .*keys are replaced: .*the Stork key \(Stork restarts\)/);
         assert.match(notes, /reject each other's node-to-node tokens/);
         // Hand-set env keys count too, in env mode.
         const manual = structuredClone(sampleLive()) as { spec: { env: unknown[] } };
