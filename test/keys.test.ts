@@ -493,8 +493,9 @@ describe("an existing cluster moves to the new layout", () => {
         const live = clusterAfter(first.recorded) as { spec: Spec };
         const toApps = (list: Env[] | undefined, name: string, marker: string) =>
             (list ?? []).forEach((e) => {
-                if (e.name === name && e.valueFrom?.secretKeyRef)
+                if (e.name === name && e.valueFrom?.secretKeyRef) {
                     e.valueFrom.secretKeyRef.key = `apps-secret.${version}`;
+                }
                 if (e.name === "PX_AUTH_KEYS_REVISION") e.value = marker;
             });
         toApps(live.spec.env, "PORTWORX_AUTH_STORK_KEY", `system=1;stork=${version};shared=1`);
