@@ -2,9 +2,14 @@
 // the old key readable through the roll, and no switch removes a key a live pod reads. The
 // component under the mock engine, which has no state between runs, like a lost state.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { describe, test } from "node:test";
 import * as jose from "jose";
+import * as YAML from "yaml";
 import { PortworxAuth, type PortworxAuthArgs } from "../components";
 import { resolveSettings } from "../components/args";
 import { buildPlan, renderPlan } from "../components/plan";
@@ -572,4 +577,21 @@ describe("an existing cluster moves to the new layout", () => {
             [k.system, k.apps],
         );
     });
+});
+
+test("the plan command refuses a retired version, naming the stack config key, and writes no manifest", () => {
+    const live = sampleLive() as { metadata: { annotations: Record<string, string> } };
+    live.metadata.annotations["portworx-auth/retired-key-versions"] = "system=1;apps=0";
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pxauth-")), "live.yaml");
+    fs.writeFileSync(file, YAML.stringify(live));
+    const r = spawnSync(process.execPath, ["--import", "tsx", "cli/plan.ts", "--stack", "dev", "--live", file], {
+        cwd: path.join(__dirname, ".."),
+        encoding: "utf8",
+    });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(
+        r.stdout,
+        /Preflight: FAILED\. Nothing would be written\.\n\s+- rotation\.systemKey: version "1" of the system key .*stack config rotationSystemKey/,
+    );
+    assert.doesNotMatch(r.stdout, /kind: Secret/);
 });
