@@ -224,7 +224,7 @@ function operatorModeFindings(s: Settings, live: LiveStorageCluster, id: string)
     if (s.stork.mode === "none" && operatorManagesStork(live)) {
         findings.push({
             field: "stork.mode",
-            message: `stork.mode (stack config storkMode) is "none", but the operator runs Stork for StorageCluster ${id} (spec.stork.enabled, or spec.stork absent) and, with securityMode "operator", wires Stork's key itself: Stork restarts in this update anyway, and without this project's marker in spec.stork.env a later rotation of the Stork key (rotationStorkKey) would leave Stork on the old key, its calls refused. Fix: set storkMode to "operator" (the default); or, if this cluster should run no Stork, set spec.stork.enabled: false in the StorageCluster first.`,
+            message: `stork.mode (stack config storkMode) is "none", but the operator runs Stork for StorageCluster ${id} (spec.stork.enabled, or spec.stork absent) and, with securityMode "operator", wires Stork's key itself: Stork restarts in this update anyway, and without this project's marker in spec.stork.env a later rotation of the apps key it signs with (rotationAppsKey) would leave Stork on the old key, its calls refused. Fix: set storkMode to "operator" (the default); or, if this cluster should run no Stork, set spec.stork.enabled: false in the StorageCluster first.`,
         });
     }
     const security = live.spec?.security as LiveSecurity | undefined;
