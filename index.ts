@@ -32,6 +32,7 @@ const auth = new PortworxAuth("portworx-auth", readArgs());
 export const secretName = auth.secretName;
 export const systemKey = auth.systemKey;
 export const storkKey = auth.storkKey;
+export const appsKey = auth.appsKey;
 export const sharedSecret = auth.sharedSecret;
 export const restarts = auth.restarts;
 export const notes = auth.notes;

@@ -298,13 +298,21 @@ export function resolveSettings(args: PortworxAuthArgs): Settings {
     const stork = resolveStork(args.stork, namespace);
     const storkKeyPairing = checkStorkKeyPairing(args.storkKeyPairing);
 
-    const rotation = { systemKey: "1", storkKey: "1", sharedSecret: "1" };
+    const rotation = { systemKey: "1", appsKey: "1", storkKey: "1", sharedSecret: "1" };
     if (args.rotation !== undefined && (typeof args.rotation !== "object" || args.rotation === null)) {
-        throw new ConfigError("rotation", "must be an object", "give { systemKey, storkKey, sharedSecret }");
+        throw new ConfigError("rotation", "must be an object", "give { systemKey, appsKey, storkKey, sharedSecret }");
     }
     for (const k of Object.keys(rotation) as (keyof RotationArgs)[]) {
         const v = args.rotation?.[k];
         if (v !== undefined) rotation[k] = version(`rotation.${k}`, v);
+    }
+    // Stork has a key of its own only in env mode's stork pairing; elsewhere it signs with the apps key.
+    if (args.rotation?.storkKey !== undefined && (securityMode !== "env" || storkKeyPairing !== "stork")) {
+        throw new ConfigError(
+            "rotation.storkKey",
+            `rotates Stork's own key, which only env mode with {storkKeyPairing} "stork" has; here Stork signs with the apps key`,
+            "remove {rotation.storkKey} and rotate {rotation.appsKey} instead (a cluster rotated with it before: set {rotation.appsKey} to the same version)",
+        );
     }
 
     const operator = resolveOperator(args, securityMode, selfSigned !== undefined, stork);

@@ -192,12 +192,20 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
         doc: "Version of the system key; changing it regenerates that key and rolls Portworx. Quote it in YAML: 2026.10 unquoted is the number 2026.1.",
     },
     {
+        key: "rotationAppsKey",
+        type: "string",
+        declared: true,
+        default: "",
+        arg: "rotation.appsKey",
+        doc: "Version of the apps key (apps-secret): the operator, Autopilot and, paired apps, Stork sign with it; a change rolls Portworx and can stall the operator (Runbook).",
+    },
+    {
         key: "rotationStorkKey",
         type: "string",
         declared: true,
         default: "",
         arg: "rotation.storkKey",
-        doc: "Version of the Stork key; changing it regenerates that key and rolls Portworx and Stork.",
+        doc: "Env mode, storkKeyPairing stork: version of Stork's own key; a change regenerates it and rolls Portworx and Stork, never the operator's key.",
     },
     {
         key: "rotationSharedSecret",

@@ -36,18 +36,32 @@ export interface Volume {
 export const SYSTEM_SECRET = "px-system-secrets";
 
 /**
- * The keys this project holds, by role, and their base data keys. `apps` is the Stork key: Stork,
- * Autopilot and the operator all sign with it (issuer `apps.portworx.io` or `stork.openstorage.io`).
+ * The keys this project holds, by role, and their base data keys. `apps`: the operator and
+ * Autopilot sign with it (issuer `apps.portworx.io`), and Stork in the `apps` pairing. `stork`:
+ * Stork's own key in the `stork` pairing (issuer `stork.openstorage.io`), so that rotating it never
+ * touches the key the operator signs with (upstream-check §1.6).
  */
 export const SECRET_KEYS = {
     system: "system-secret",
     apps: "apps-secret",
+    stork: "stork-secret",
     shared: "shared-secret",
 } as const;
 export type KeyRole = keyof typeof SECRET_KEYS;
 
 /** The data key of the pre-0.2 layout that held the Stork key in the key Secret. */
-export const LEGACY_STORK_KEY = "stork-secret";
+export const LEGACY_STORK_KEY = SECRET_KEYS.stork;
+
+/** The key Stork signs with: its own in env mode's `stork` pairing, else the apps key. */
+export function storkKeyRole(s: Settings): "stork" | "apps" {
+    return s.securityMode === "env" && s.storkKeyPairing === "stork" ? "stork" : "apps";
+}
+
+/** The version each role asks for (`rotation.*`). */
+export function desiredVersion(s: Settings, role: KeyRole): string {
+    const r = s.rotation;
+    return { system: r.systemKey, apps: r.appsKey, stork: r.storkKey, shared: r.sharedSecret }[role];
+}
 
 /**
  * The data key a version of a key lives under, such as `system-secret.2`. A rotation writes a new
@@ -106,13 +120,14 @@ function fromSecret(name: string, secretName: string, key: string): EnvVar {
 
 /**
  * The marker values: the versions of the keys each workload reads, never the keys. Portworx
- * reads all three; Stork only its own, so rotating another key does not restart it.
+ * reads them all; Stork only its own, so rotating another key does not restart it.
  */
 export function keysRevision(s: Settings, workload: "portworx" | "stork"): string {
     const r = s.rotation;
-    if (workload === "stork") return `stork=${r.storkKey}`;
+    const stork = storkKeyRole(s);
+    if (workload === "stork") return `${stork}=${desiredVersion(s, stork)}`;
     const pub = s.selfSigned?.publicKeysRevision;
-    return `system=${r.systemKey};stork=${r.storkKey};shared=${r.sharedSecret}${pub ? `;pubkeys=${pub}` : ""}`;
+    return `system=${r.systemKey};apps=${r.appsKey}${stork === "stork" ? `;stork=${r.storkKey}` : ""};shared=${r.sharedSecret}${pub ? `;pubkeys=${pub}` : ""}`;
 }
 
 /** Parses a marker value back into versions; unknown text gives an empty map. */
@@ -130,12 +145,13 @@ export function desiredPortworxEnv(s: Settings): EnvVar[] {
     if (!s.enabled) return [];
     const env: EnvVar[] = [];
     if (s.securityMode === "env") {
-        const apps = versionedKey("apps", s.rotation.storkKey);
         env.push(fromSecret(PX_ENV.systemKey, SYSTEM_SECRET, versionedKey("system", s.rotation.systemKey)));
         // The apps key checks the operator's and Autopilot's tokens (and Stork's in the apps pairing);
-        // the Stork key, Stork's in the stork pairing. One value for both.
-        env.push(fromSecret(PX_ENV.appsKey, SYSTEM_SECRET, apps));
-        if (s.storkKeyPairing === "stork") env.push(fromSecret(PX_ENV.storkKey, SYSTEM_SECRET, apps));
+        // the Stork key, Stork's in the stork pairing. Two keys: rotating Stork's never stalls the operator.
+        env.push(fromSecret(PX_ENV.appsKey, SYSTEM_SECRET, versionedKey("apps", s.rotation.appsKey)));
+        if (s.storkKeyPairing === "stork") {
+            env.push(fromSecret(PX_ENV.storkKey, SYSTEM_SECRET, versionedKey("stork", s.rotation.storkKey)));
+        }
     }
     const ss = s.selfSigned;
     if (ss) {
@@ -172,7 +188,7 @@ export function desiredPortworxEnv(s: Settings): EnvVar[] {
 /**
  * The env vars Stork must carry. Empty when Stork is not wired. In operator security mode the
  * operator wires the key and issuer itself, so only the marker goes in. A Stork in another
- * namespace reads a copy of the apps key in a Secret named `secretName` there.
+ * namespace reads a copy of its key in a Secret named `secretName` there.
  */
 export function desiredStorkEnv(s: Settings): EnvVar[] {
     if (!s.enabled || s.stork.mode === "none") return [];
@@ -182,7 +198,7 @@ export function desiredStorkEnv(s: Settings): EnvVar[] {
         fromSecret(
             STORK_ENV.sharedSecret,
             s.stork.mode === "deployment" && s.stork.namespace !== s.namespace ? s.secretName : SYSTEM_SECRET,
-            versionedKey("apps", s.rotation.storkKey),
+            versionedKey(storkKeyRole(s), desiredVersion(s, storkKeyRole(s))),
         ),
         { name: STORK_ENV.jwtIssuer, value: STORK_ISSUERS[s.storkKeyPairing] },
         marker,
@@ -195,7 +211,7 @@ export function desiredStorkEnv(s: Settings): EnvVar[] {
  */
 export function desiredAutopilotEnv(s: Settings): EnvVar[] {
     if (!s.enabled || s.securityMode !== "env") return [];
-    return [fromSecret(AUTOPILOT_ENV.sharedSecret, SYSTEM_SECRET, versionedKey("apps", s.rotation.storkKey))];
+    return [fromSecret(AUTOPILOT_ENV.sharedSecret, SYSTEM_SECRET, versionedKey("apps", s.rotation.appsKey))];
 }
 
 /** The volumes Portworx must mount: the public keys, when any is configured. */

@@ -19,7 +19,15 @@ import {
     type EnvVar,
     type Volume,
 } from "./env";
-import { describeKeys, planKeys, type KeyPlan, type KeySecret, type LiveSecretKeys } from "./keys";
+import {
+    describeKeys,
+    formatRetired,
+    planKeys,
+    RETIRED_ANNOTATION,
+    type KeyPlan,
+    type KeySecret,
+    type LiveSecretKeys,
+} from "./keys";
 import { canonicalJson, listChange, mergeByName, type ListChange } from "./merge";
 import { operatorNotes, pacedNotes, portworxRestart } from "./operatorRules";
 import {
@@ -129,11 +137,6 @@ export function literalSecrets(spec: {
     scan(spec.stork?.env, "spec.stork.env");
     scan(spec.autopilot?.env, "spec.autopilot.env");
     return found;
-}
-
-/** The StorageCluster patch's metadata: a function of the settings alone, so the shell needs no plan for it. */
-export function storageClusterPatchMetadata(s: Settings): Manifest["metadata"] {
-    return { name: s.storageClusterName, namespace: s.namespace, annotations: patchAnnotations(s) };
 }
 
 function patchAnnotations(s: Settings): Record<string, string> {
@@ -318,9 +321,21 @@ const ROTATION_NOTES: Record<string, string> = {
     pubkeys:
         "the public keys change: Portworx nodes restart one at a time to read them, and tokens signed with the old private key stop working on each node as it restarts.",
     system: "the system key rotates: Portworx nodes restart one at a time, and until the last one has restarted, nodes on the old key and nodes on the new key reject each other's node-to-node tokens. Expect cluster operations to fail or stall during the roll; rotate it in a maintenance window.",
-    stork: "the Stork key rotates: Portworx and Stork restart in this update; Stork's calls fail on nodes still on the old key until the roll ends.",
+    stork: "Stork's own key rotates (rotationStorkKey): Portworx and Stork restart in this update; Stork's calls fail on nodes still on the old key until the roll ends. The key the operator signs with (px-system-secrets apps-secret) does not change, so the operator's roll cannot stall on it.",
     shared: "the shared secret rotates: tokens signed with the old one stop working on each node as it restarts. Tokens this project mints renew in this update; re-mint any other token.",
 };
+
+/**
+ * An apps key rotation: what the operator does mid-roll, how to see it stall and how to get out
+ * (upstream-check §1.1, §1.6). The operator signs with apps-secret over one pinned connection.
+ */
+export function appsRotationNote(s: Settings): string {
+    const see = `You see it as status.phase staying Updating (kubectl -n ${s.namespace} get storagecluster ${s.storageClusterName}) while pods stop restarting, and the operator's log repeating a failed call to Portworx with PermissionDenied (kubectl logs deploy/portworx-operator -n <its namespace> | grep PermissionDenied).`;
+    if (s.securityMode === "operator") {
+        return `the apps key rotates (rotationAppsKey): the operator replaces px-system-secrets apps-secret in place and signs its own calls to Portworx with the new key over one connection pinned to one node; nodes still on the old key reject them, so the roll can stop while that connection is on an old node. ${see} Way out: delete the operator's pod so it reconnects (again, until the roll moves), or delete the remaining old Portworx pods one at a time (they come back on the new key). Rotate it in a maintenance window.`;
+    }
+    return `the apps key rotates (rotationAppsKey): Portworx nodes restart one at a time, and Autopilot${s.storkKeyPairing === "apps" ? " and Stork" : ""} restart. The operator signs its own calls to Portworx with px-system-secrets apps-secret over one connection pinned to one node, and this update leaves apps-secret on the old key: once that connection lands on a node already on the new key (at the latest when the last node has restarted), the operator's calls fail and the roll stops. ${see} Way out: run \`pulumi up\` again. It moves apps-secret to the new key and restarts nothing, so it is safe at any point of the roll; if the roll then still does not move (the connection is on a node still on the old key), delete the operator's pod so it reconnects, or delete the remaining old Portworx pods one at a time (they come back on the new key). Old keys go on a \`pulumi up\` after status.phase has settled.`;
+}
 
 /** Notes for the people running this update: rotation, turning auth on or off, paired clusters. */
 function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env: EnvVar[]): string[] {
@@ -350,17 +365,18 @@ function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env:
     const foreign = live ? hasForeignAuth(s, live) : undefined;
     if (s.enabled && foreign) {
         notes.push(
-            `Takeover: authorization was set up outside this project (${foreign}); its keys are replaced.`,
+            `Takeover: authorization was set up outside this project (${foreign}); its keys are replaced: the system key, the apps key, the Stork key (Stork restarts) and the shared secret.`,
             `Rotation: ${ROTATION_NOTES.system}`,
+            `Rotation: ${appsRotationNote(s)}`,
             `Rotation: ${ROTATION_NOTES.shared}`,
         );
     }
     if (s.enabled && authBefore) {
         const before = parseKeysRevision(liveEnv.find((e) => e.name === KEYS_REVISION_ENV)?.value);
         const after = parseKeysRevision(env.find((e) => e.name === KEYS_REVISION_ENV)?.value);
-        for (const key of ["system", "stork", "shared", "pubkeys"]) {
+        for (const key of ["system", "apps", "stork", "shared", "pubkeys"]) {
             if (before[key] !== undefined && after[key] !== undefined && before[key] !== after[key]) {
-                notes.push(`Rotation: ${ROTATION_NOTES[key]}`);
+                notes.push(`Rotation: ${key === "apps" ? appsRotationNote(s) : ROTATION_NOTES[key]}`);
             }
         }
         const added = Object.keys(after).filter((k) => Object.keys(before).length > 0 && before[k] === undefined);
@@ -422,7 +438,13 @@ function keyNotes(s: Settings, keys: KeyPlan): string[] {
     );
     if (legacy.length && s.securityMode === "env") {
         notes.push(
-            `Key layout: this cluster was secured by an earlier portworx-auth, with its keys in the Secret ${s.secretName}. They move, with the same values, to ${SYSTEM_SECRET} (system-secret, apps-secret), the layout the operator, Autopilot and storkctl expect: the env now refers to the new Secret keys, so every Portworx node restarts once and Stork restarts, with no key changed. The old data keys stay until a \`pulumi up\` after the roll has finished.`,
+            `Key layout: this cluster was secured by an earlier portworx-auth, with its keys in the Secret ${s.secretName}. They move, with the same values, to ${SYSTEM_SECRET} (system-secret, stork-secret), the layout the operator, Autopilot and storkctl expect: the env now refers to the new Secret keys, so every Portworx node restarts once and Stork restarts, with no key changed. The old data keys stay until a \`pulumi up\` after the roll has finished.`,
+        );
+    }
+    const split = keys.keys.find((k) => k.role === "stork" && k.origin === "kept" && k.live?.key.startsWith("apps-"));
+    if (split?.live) {
+        notes.push(
+            `Key layout: Stork gets a key of its own (${SYSTEM_SECRET} stork-secret.${split.version}, read by PORTWORX_AUTH_STORK_KEY and Stork's PX_SHARED_SECRET), starting as a copy of the value Stork reads today (${split.live.secret}, data key ${split.live.key}), so no token breaks: every Portworx node restarts once and Stork restarts, with no key changed. From now on rotationStorkKey rotates only Stork's key, which the operator never signs with, and rotationAppsKey the apps key (apps-secret) the operator and Autopilot sign with.`,
         );
     }
     for (const k of keys.keys) {
@@ -462,6 +484,7 @@ export function buildPlan(
     const liveAutopilotEnv = spec.autopilot?.env;
     const liveVolumes = spec.volumes;
     const keys = planKeys(s, live, stork, secretKeys);
+    findings.push(...keys.findings);
 
     const env = mergeByName<EnvVar>(liveEnv, desiredPortworxEnv(s), OWNED_PX_ENV);
     const storkDesired = desiredStorkEnv(s);
@@ -494,10 +517,16 @@ export function buildPlan(
     const security = securitySpec(s, spec.security as LiveSecurity | undefined);
     if (security) patchSpec.security = security;
 
+    // The retired key versions travel with the patch that moves the pods off them: one write.
+    const retired = formatRetired(keys.retired);
     const storageClusterPatch: Manifest = {
         apiVersion: STORAGE_CLUSTER_API_VERSION,
         kind: "StorageCluster",
-        metadata: storageClusterPatchMetadata(s),
+        metadata: {
+            name: s.storageClusterName,
+            namespace: s.namespace,
+            annotations: { ...patchAnnotations(s), ...(retired ? { [RETIRED_ANNOTATION]: retired } : {}) },
+        },
         spec: patchSpec,
     };
 

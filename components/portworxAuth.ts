@@ -4,14 +4,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { resolveSettings, type PortworxAuthArgs, type Settings } from "./args";
 import { ConfigError, fieldNamer } from "./errors";
-import { PUBLIC_KEY_FILES, type KeyRole } from "./env";
+import { PUBLIC_KEY_FILES, storkKeyRole, type KeyRole } from "./env";
 import { planKeys, type KeySource, type LiveSecretKeys, type SecretId } from "./keys";
 import {
     buildPlan,
     keySecretManifest,
     objectManifests,
     STORAGE_CLUSTER_API_VERSION,
-    storageClusterPatchMetadata,
     type Plan,
     type Restarts,
 } from "./plan";
@@ -125,8 +124,10 @@ export class PortworxAuth extends pulumi.ComponentResource {
     public readonly secretName: pulumi.Output<string>;
     /** `PORTWORX_AUTH_SYSTEM_KEY` (secret). */
     public readonly systemKey: pulumi.Output<string>;
-    /** The Stork key, equal to Stork's `PX_SHARED_SECRET` (secret). */
+    /** The Stork key, equal to Stork's `PX_SHARED_SECRET` (secret): the apps key outside the `stork` pairing. */
     public readonly storkKey: pulumi.Output<string>;
+    /** The apps key, `px-system-secrets/apps-secret`, which the operator and Autopilot sign with (secret). */
+    public readonly appsKey: pulumi.Output<string>;
     /** The self-signed JWT shared secret, when one is used (secret). */
     public readonly sharedSecret: pulumi.Output<string | undefined>;
     /** Which workloads this update restarts and why. */
@@ -278,7 +279,8 @@ export class PortworxAuth extends pulumi.ComponentResource {
             new random.RandomBytes(`${name}-${role}`, { length: KEY_BYTES, keepers: { version } }, child()).hex;
         const generated: Record<KeyRole, pulumi.Output<string> | undefined> = {
             system: newKey("system-key", s.rotation.systemKey),
-            apps: newKey("stork-key", s.rotation.storkKey),
+            apps: newKey("apps-key", s.rotation.appsKey),
+            stork: storkKeyRole(s) === "stork" ? newKey("stork-key", s.rotation.storkKey) : undefined,
             shared:
                 s.selfSigned?.sharedSecret === "generated"
                     ? newKey("shared-secret", s.rotation.sharedSecret)
@@ -293,10 +295,11 @@ export class PortworxAuth extends pulumi.ComponentResource {
         };
         // Secret, as everything `decided` flows into. Known as soon as the decision and this key's
         // generator are: nested applies, where pulumi.all would make two more Outputs per value.
-        const keyValue = (role: "system" | "apps") =>
+        const keyValue = (role: "system" | "apps" | "stork") =>
             decided.apply((d) => (generated[role] as pulumi.Output<string>).apply((fresh) => pick(d(), role, fresh)));
         this.systemKey = keyValue("system");
-        this.storkKey = keyValue("apps");
+        this.appsKey = keyValue("apps");
+        this.storkKey = storkKeyRole(s) === "stork" ? keyValue("stork") : this.appsKey;
         const hasShared = s.selfSigned !== undefined && s.selfSigned.sharedSecret !== "none";
         // The tokens signed with the shared secret depend on exactly what it does: the decision, its
         // generator and the value given.
@@ -315,12 +318,13 @@ export class PortworxAuth extends pulumi.ComponentResource {
         const before: pulumi.Resource[] = [];
         // What every key Secret holds, from the decision and every key's generator at once.
         const keySecretData = pulumi
-            .all([decided, generated.system, generated.apps, generated.shared, givenShared])
-            .apply(([d, system, apps, shared, given]) => {
+            .all([decided, generated.system, generated.apps, generated.stork, generated.shared, givenShared])
+            .apply(([d, system, apps, stork, shared, given]) => {
                 const v = d();
                 const values: Record<KeyRole, string | undefined> = {
                     system: pick(v, "system", system),
                     apps: pick(v, "apps", apps),
+                    stork: stork === undefined ? undefined : pick(v, "stork", stork),
                     shared: hasShared ? pick(v, "shared", shared, given) : undefined,
                 };
                 return Object.fromEntries(
@@ -438,7 +442,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
             {
                 apiVersion: STORAGE_CLUSTER_API_VERSION,
                 kind: "StorageCluster",
-                metadata: storageClusterPatchMetadata(s),
+                metadata: fromPlan((p) => p.storageClusterPatch.metadata),
                 // A user's literal secret in the lists we write back stays secret in state.
                 spec: fromPlan((p) =>
                     p.literalSecrets.length ? pulumi.secret(p.storageClusterPatch.spec) : p.storageClusterPatch.spec,
@@ -472,6 +476,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
             secretName: this.secretName,
             systemKey: this.systemKey,
             storkKey: this.storkKey,
+            appsKey: this.appsKey,
             sharedSecret: this.sharedSecret,
             restarts: this.restarts,
             notes: this.notes,

@@ -180,7 +180,7 @@ export function preflight(
     if (authBefore && !s.takeOverExistingAuth) {
         findings.push({
             field: "takeOverExistingAuth",
-            message: `StorageCluster ${id} already has authorization set up outside this project (${authBefore}). Taking it over replaces its system key and shared secret with new ones (or, with enabled: false, removes it): every node restarts, nodes on old and new keys reject each other until the roll ends, and every existing token stops working. Fix: set takeOverExistingAuth: true once that is acceptable (the plan lists what follows).`,
+            message: `StorageCluster ${id} already has authorization set up outside this project (${authBefore}). Taking it over replaces its system key, apps key, Stork key and shared secret with new ones (or, with enabled: false, removes them): every node restarts and Stork restarts, nodes on old and new keys reject each other until the roll ends, and every existing token stops working. Fix: set takeOverExistingAuth: true once that is acceptable (the plan lists what follows).`,
         });
     }
     if (s.securityMode === "env" && s.stork.mode === "deployment" && stork !== undefined) {
@@ -224,7 +224,7 @@ function operatorModeFindings(s: Settings, live: LiveStorageCluster, id: string)
     if (s.stork.mode === "none" && operatorManagesStork(live)) {
         findings.push({
             field: "stork.mode",
-            message: `stork.mode (stack config storkMode) is "none", but the operator runs Stork for StorageCluster ${id} (spec.stork.enabled, or spec.stork absent) and, with securityMode "operator", wires Stork's key itself: Stork restarts in this update anyway, and without this project's marker in spec.stork.env a later rotation of the Stork key (rotationStorkKey) would leave Stork on the old key, its calls refused. Fix: set storkMode to "operator" (the default); or, if this cluster should run no Stork, set spec.stork.enabled: false in the StorageCluster first.`,
+            message: `stork.mode (stack config storkMode) is "none", but the operator runs Stork for StorageCluster ${id} (spec.stork.enabled, or spec.stork absent) and, with securityMode "operator", wires Stork's key itself: Stork restarts in this update anyway, and without this project's marker in spec.stork.env a later rotation of the apps key it signs with (rotationAppsKey) would leave Stork on the old key, its calls refused. Fix: set storkMode to "operator" (the default); or, if this cluster should run no Stork, set spec.stork.enabled: false in the StorageCluster first.`,
         });
     }
     const security = live.spec?.security as LiveSecurity | undefined;

@@ -15,7 +15,16 @@ import type { OidcSettings, SelfSignedSettings, UsernameClaim } from "./trust";
 export interface RotationArgs {
     /** Version of the system key (`PORTWORX_AUTH_SYSTEM_KEY`); a change rolls Portworx. Default `1`. */
     systemKey?: string;
-    /** Version of the Stork (apps) key; a change rolls Portworx, Stork and Autopilot. Default `1`. */
+    /**
+     * Version of the apps key (`px-system-secrets/apps-secret`, `PORTWORX_AUTH_SYSTEM_APPS_KEY`),
+     * which the operator and Autopilot sign with, and Stork in the `apps` pairing; a change rolls
+     * Portworx, Autopilot (and Stork in the `apps` pairing). Default `1`.
+     */
+    appsKey?: string;
+    /**
+     * Version of Stork's own key (`PORTWORX_AUTH_STORK_KEY`), env mode with `storkKeyPairing`
+     * `stork` only; a change rolls Portworx and Stork, never the operator's key. Default `1`.
+     */
     storkKey?: string;
     /** Version of the generated shared secret; a change rolls Portworx and renews the tokens. Default `1`. */
     sharedSecret?: string;

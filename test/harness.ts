@@ -93,7 +93,15 @@ export function unwrapSecrets(v: unknown): unknown {
     return v;
 }
 
-/** The Secrets a simulated cluster holds, by the live StorageCluster object that stands for it. */
+/** Stork as the operator renders it, under the name and namespace asked for. */
+function storkDeployment(namespace: string, name: string): Record<string, unknown> {
+    const stork = YAML.parse(fixture("stork-deployment.yaml"));
+    return { ...stork, metadata: { ...stork.metadata, name, namespace } };
+}
+/** The Stork env names this project owns (a copy: the harness stands for the API server). */
+const STORK_OWNED = ["PX_SHARED_SECRET", "PX_JWT_ISSUER", "PX_AUTH_KEYS_REVISION"];
+
+/** The Secrets (and Stork's Deployment) a simulated cluster holds, by the live StorageCluster object that stands for it. */
 const clusterSecrets = new WeakMap<object, Record<string, Record<string, unknown>>>();
 
 type SpecLike = { env?: unknown[]; stork?: object; autopilot?: object; volumes?: unknown[]; security?: object };
@@ -106,9 +114,22 @@ export function clusterAfter(
     recorded: Recorded[],
     base: Record<string, unknown> = sampleLive(),
 ): Record<string, unknown> {
-    const live = structuredClone(base) as { spec: Record<string, unknown> };
+    const live = structuredClone(base) as {
+        metadata?: { annotations?: Record<string, string> };
+        spec: Record<string, unknown>;
+    };
     const patch = recorded.find((r) => r.type.endsWith(":StorageClusterPatch"));
     const sp = (patch ? unwrapSecrets(patch.inputs.spec) : {}) as SpecLike;
+    // Server-side apply: the annotations this field manager wrote replace its earlier ones.
+    const ours = (k: string) => k.startsWith("pulumi.com/") || k.startsWith("portworx-auth/");
+    const patchAnnotations = (unwrapSecrets(patch?.inputs.metadata) as { annotations?: Record<string, string> })
+        ?.annotations;
+    if (patch && live.metadata) {
+        live.metadata.annotations = {
+            ...Object.fromEntries(Object.entries(live.metadata.annotations ?? {}).filter(([k]) => !ours(k))),
+            ...patchAnnotations,
+        };
+    }
     live.spec = {
         ...live.spec,
         ...(sp.env ? { env: sp.env } : {}),
@@ -145,6 +166,26 @@ export function clusterAfter(
         );
         secrets[id] = { apiVersion: "v1", kind: "Secret", metadata, data };
     }
+    // Stork's Deployment as the DeploymentPatch leaves it: our env entries replace our earlier ones.
+    for (const r of recorded.filter((x) => x.type === "kubernetes:apps/v1:DeploymentPatch")) {
+        const md = r.inputs.metadata as { name: string; namespace: string };
+        const id = `${md.namespace}/${md.name}`;
+        const before = (secrets[id] as Record<string, unknown> | undefined) ?? storkDeployment(md.namespace, md.name);
+        const dep = structuredClone(before) as {
+            spec: { template: { spec: { containers: { name: string; env?: { name: string }[] }[] } } };
+        };
+        const want = (unwrapSecrets(r.inputs.spec) as typeof dep.spec).template.spec.containers;
+        for (const w of want) {
+            const c = dep.spec.template.spec.containers.find((x) => x.name === w.name);
+            if (!c) continue;
+            const names = new Set((w.env ?? []).map((e) => e.name));
+            c.env = [
+                ...(c.env ?? []).filter((e) => !names.has(e.name) && !STORK_OWNED.includes(e.name)),
+                ...(w.env ?? []),
+            ];
+        }
+        secrets[id] = dep as unknown as Record<string, unknown>;
+    }
     clusterSecrets.set(live, secrets);
     return live;
 }
@@ -177,10 +218,8 @@ export async function setupMocks(opts: MockOptions): Promise<Recorded[]> {
                     throw new Error(`resource '${args.id}' does not exist`);
                 }
                 if (args.type === "kubernetes:apps/v1:Deployment" && args.id) {
-                    // Stork as the operator renders it, under the name and namespace asked for.
                     const [namespace, name] = args.id.split("/");
-                    const stork = YAML.parse(fixture("stork-deployment.yaml"));
-                    return { id: args.id, state: { ...stork, metadata: { ...stork.metadata, name, namespace } } };
+                    return { id: args.id, state: storkDeployment(namespace, name) };
                 }
                 if (args.id !== undefined && args.id !== "") {
                     if (opts.live === null) throw new Error(`resource '${args.id}' does not exist`);
@@ -378,4 +417,9 @@ export function resolveEnv(
         namespace,
         (e?.valueFrom as { secretKeyRef?: { name: string; key: string } })?.secretKeyRef,
     );
+}
+
+/** What a read of `id` (`namespace/name`) returns in the simulated cluster `live` stands for. */
+export function simulatedRead(live: object, id: string): Record<string, unknown> | undefined {
+    return clusterSecrets.get(live)?.[id];
 }

@@ -31,13 +31,14 @@ const applied = (r: Recorded[], base = sampleLive()) => clusterAfter(r, base);
 describe("rotation", () => {
     const ROLES = {
         systemKey: { env: "PORTWORX_AUTH_SYSTEM_KEY", secret: "px-system-keys", base: "system-secret" },
-        storkKey: { env: "PORTWORX_AUTH_SYSTEM_APPS_KEY", secret: "px-system-keys", base: "apps-secret" },
+        appsKey: { env: "PORTWORX_AUTH_SYSTEM_APPS_KEY", secret: "px-system-keys", base: "apps-secret" },
+        storkKey: { env: "PORTWORX_AUTH_STORK_KEY", secret: "px-system-keys", base: "stork-secret" },
         sharedSecret: { env: "PORTWORX_AUTH_JWT_SHAREDSECRET", secret: "px-keys", base: "shared-secret" },
     } as const;
     const refKey = (env: Env[] | undefined, name: string) =>
         (env?.find((e) => e.name === name)?.valueFrom as { secretKeyRef: { key: string } } | undefined)?.secretKeyRef
             .key;
-    for (const key of ["systemKey", "storkKey", "sharedSecret"] as const) {
+    for (const key of ["systemKey", "appsKey", "storkKey", "sharedSecret"] as const) {
         test(`rotating ${key} writes a new data key, keeps the old one readable through the roll, then drops it`, async () => {
             const role = ROLES[key];
             const first = await run(BASE, sampleLive());
@@ -80,7 +81,9 @@ describe("rotation", () => {
             assert.deepEqual(third.rejections, []);
             const c = secretData(third.recorded, role.secret);
             assert.equal(c[`${role.base}.2`], b[`${role.base}.2`], "the rotated key is kept");
-            assert.equal(c[role.base], b[`${role.base}.2`], "the alias moves to the new key");
+            // Stork's own key has no alias: nothing reads an unversioned one.
+            if (key === "storkKey") assert.equal(c[role.base], undefined);
+            else assert.equal(c[role.base], b[`${role.base}.2`], "the alias moves to the new key");
             assert.equal(c[`${role.base}.1`], undefined, "the old key is gone once nothing refers to it");
             assert.deepEqual(spec(third.recorded).env, s2.env);
         });
@@ -205,7 +208,7 @@ describe("the operator's security mode", () => {
         const refused = await run(args, live);
         assert.match(
             refused.rejections[0]?.message ?? "",
-            /takeOverExistingAuth: .*spec\.security\.enabled is true.*replaces its system key/,
+            /takeOverExistingAuth: .*spec\.security\.enabled is true.*replaces its system key, apps key, Stork key and shared secret.*Stork restarts/,
         );
         assert.ok(!refused.recorded.some((r) => r.type.endsWith("Patch")));
         const taken = await run({ ...args, takeOverExistingAuth: true }, live);
@@ -213,7 +216,7 @@ describe("the operator's security mode", () => {
         const notes = buildPlan(resolveSettings({ ...args, takeOverExistingAuth: true }), live as never).notes.join(
             "\n",
         );
-        assert.match(notes, /Takeover: .*keys are replaced/);
+        assert.match(notes, /Takeover: .*keys are replaced: .*the Stork key \(Stork restarts\)/);
         assert.match(notes, /reject each other's node-to-node tokens/);
         // Hand-set env keys count too, in env mode.
         const manual = structuredClone(sampleLive()) as { spec: { env: unknown[] } };
@@ -412,7 +415,7 @@ describe("second review: ownership, literals, markers, overrides", () => {
             ...(buildPlan(resolveSettings(args), sampleLive()).storageClusterPatch.spec as Spec).env!.filter(
                 (e) => e.name !== "PX_AUTH_KEYS_REVISION",
             ),
-            { name: "PX_AUTH_KEYS_REVISION", value: "system=1;stork=1;shared=1" },
+            { name: "PX_AUTH_KEYS_REVISION", value: "system=1;apps=1;stork=1;shared=1" },
         ];
         assert.match(
             buildPlan(resolveSettings(args), live as never).notes.join("\n"),

@@ -69,6 +69,7 @@ for (const preview of [false, true]) {
                     "portworx-auth:index:PortworxAuth px",
                     "kubernetes:core.libopenstorage.org/v1:StorageCluster px-live",
                     "random:index/randomBytes:RandomBytes px-system-key",
+                    "random:index/randomBytes:RandomBytes px-apps-key",
                     "random:index/randomBytes:RandomBytes px-stork-key",
                     "random:index/randomBytes:RandomBytes px-shared-secret",
                     "kubernetes:core/v1:SecretPatch px-keys",
@@ -241,15 +242,18 @@ describe("Stork reads the very key Portworx checks its tokens with", () => {
             assert.deepEqual(rejections, []);
             const pxEnv = patchSpec(recorded).env ?? [];
             const storkKey = await value((component as PortworxAuth).storkKey);
+            const appsKey = await value((component as PortworxAuth).appsKey);
             // Portworx checks the operator's and Autopilot's tokens with the apps key, and Stork's
-            // with the Stork key in the stork pairing: one value, read through the registered Secrets.
-            const names = [
-                "PORTWORX_AUTH_SYSTEM_APPS_KEY",
-                ...(pairing === "stork" ? ["PORTWORX_AUTH_STORK_KEY"] : []),
-            ];
-            for (const n of names) assert.equal(resolveEnv(recorded, "portworx", pxEnv, n), storkKey, n);
-            if (pairing === "apps") assert.ok(!pxEnv.some((e) => e.name === "PORTWORX_AUTH_STORK_KEY"));
-            assert.equal(resolveRef(recorded, "portworx", { name: "px-system-secrets", key: "apps-secret" }), storkKey);
+            // with the Stork key in the stork pairing (its own key) or the apps key in the apps pairing.
+            assert.equal(resolveEnv(recorded, "portworx", pxEnv, "PORTWORX_AUTH_SYSTEM_APPS_KEY"), appsKey);
+            if (pairing === "stork") {
+                assert.equal(resolveEnv(recorded, "portworx", pxEnv, "PORTWORX_AUTH_STORK_KEY"), storkKey);
+                assert.notEqual(storkKey, appsKey);
+            } else {
+                assert.equal(storkKey, appsKey);
+                assert.ok(!pxEnv.some((e) => e.name === "PORTWORX_AUTH_STORK_KEY"));
+            }
+            assert.equal(resolveRef(recorded, "portworx", { name: "px-system-secrets", key: "apps-secret" }), appsKey);
 
             let storkEnv: Env[] | undefined;
             if (mode === "operator") storkEnv = patchSpec(recorded).stork?.env;

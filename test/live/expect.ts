@@ -74,7 +74,12 @@ export const only = <T extends { name: string }>(list: T[] | undefined, names: s
     (list ?? []).filter((e) => names.includes(e.name));
 
 /** The stack output holding each key role's value. */
-export const OUTPUT_OF: Record<KeyRole, string> = { system: "systemKey", apps: "storkKey", shared: "sharedSecret" };
+export const OUTPUT_OF: Record<KeyRole, string> = {
+    system: "systemKey",
+    apps: "appsKey",
+    stork: "storkKey",
+    shared: "sharedSecret",
+};
 
 /** The key Secrets a plan writes, and those it copies keys from, as `namespace/name`. */
 export function planSecretIds(plan: Plan): string[] {

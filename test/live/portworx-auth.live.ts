@@ -20,6 +20,7 @@ import {
     planFor,
     planSecretIds,
     resolveEnv,
+    resolveRef,
     scPath,
     secretPath,
     secretsData,
@@ -209,9 +210,10 @@ for (const crd of CRDS) {
                 const afterStork = await kube.get(storkPath);
                 const container = (d: any) =>
                     d.spec.template.spec.containers.find((c: any) => c.name === plan.settings.stork.containerName);
-                const userNames = names(container(beforeStork).env ?? []);
+                // Our entries from an earlier run are not the user's.
+                const userNames = names(container(beforeStork).env ?? []).filter((n) => !OWNED_STORK_ENV.includes(n));
                 const env: EnvVar[] = container(afterStork).env ?? [];
-                assert.deepEqual(only(env, userNames), container(beforeStork).env ?? []);
+                assert.deepEqual(only(env, userNames), only(container(beforeStork).env, userNames));
                 const want: EnvVar[] = (plan.storkPatch.spec as any).template.spec.containers[0].env;
                 for (const w of want) {
                     assert.deepEqual(
@@ -302,17 +304,25 @@ for (const crd of CRDS) {
             assert.equal(left?.data?.["auth-token"], undefined, "the removed token is still in its Secret");
         });
 
+        /** What the operator signs with: `px-system-secrets/apps-secret` in the StorageCluster's namespace. */
+        const operatorKey = (ns: string) => resolveRef(kube, ns, { name: "px-system-secrets", key: "apps-secret" });
+        const KEY_OUTPUTS = ["systemKey", "appsKey", "storkKey", "sharedSecret"];
+
         for (const [key, output] of [
             ["rotationSystemKey", "systemKey"],
             ["rotationStorkKey", "storkKey"],
+            ["rotationAppsKey", "appsKey"],
             ["rotationSharedSecret", "sharedSecret"],
         ] as const) {
             it(`${key} rotates ${output} and no other key`, async () => {
                 const before = await project.outputs("main");
+                same(await operatorKey("portworx"), before.appsKey, "the operator's key is not the appsKey output");
                 main[key] = "2";
                 project.setConfig("main", main);
                 const { outputs } = await upAndCheck("main", main);
-                for (const o of ["systemKey", "storkKey", "sharedSecret"]) {
+                // The operator's key stays on the key the nodes not yet restarted run with.
+                same(await operatorKey("portworx"), before.appsKey, `${key} moved the operator's key at once`);
+                for (const o of KEY_OUTPUTS) {
                     if (o === output) differ(outputs[o], before[o], `${o} did not rotate`);
                     else same(outputs[o], before[o], `${o} changed with ${key}`);
                 }
@@ -325,12 +335,31 @@ for (const crd of CRDS) {
                     const left = await kube.get(secretPath(ns, name));
                     assert.equal(left?.data?.[r.key], undefined, `${r.secret} still holds ${r.key}`);
                 }
-                for (const o of ["systemKey", "storkKey", "sharedSecret"]) {
+                for (const o of KEY_OUTPUTS) {
                     same(next.outputs[o], outputs[o], `${o} changed in the run after the rotation`);
                 }
+                // The next run moves the alias: unchanged unless the apps key itself rotated.
+                same(await operatorKey("portworx"), outputs.appsKey, `the operator's key after ${key}`);
                 await expectNoChanges("main");
             });
         }
+
+        it("a rotation version the cluster moved away from is refused, and nothing is written", async () => {
+            const scBefore = (await sc("portworx")).metadata.resourceVersion;
+            const keysBefore = (await kube.get(secretPath("portworx", "px-system-secrets"))).metadata.resourceVersion;
+            project.setConfig("main", { ...main, rotationStorkKey: "1" });
+            const r = await project.pulumi(["up", "--yes", "--skip-preview", "--stack", "main"]);
+            project.setConfig("main", main);
+            assert.notEqual(r.code, 0, `pulumi up succeeded:\n${r.stdout}`);
+            assert.match(r.stdout + r.stderr, /rotation\.storkKey: version "1" of the Stork key .*rotationStorkKey/);
+            assert.equal((await sc("portworx")).metadata.resourceVersion, scBefore, "the StorageCluster changed");
+            assert.equal(
+                (await kube.get(secretPath("portworx", "px-system-secrets"))).metadata.resourceVersion,
+                keysBefore,
+                "px-system-secrets changed",
+            );
+            await expectNoChanges("main");
+        });
 
         let securedKeys: Map<string, string> | undefined;
 
@@ -410,6 +439,43 @@ for (const crd of CRDS) {
             const again = await kube.get(deploymentPath(STORK_NS, "stork"));
             assert.equal(again.metadata.generation, rolled.metadata.generation, "a second up rolled Stork again");
             assert.deepEqual(again.spec, rolled.spec);
+        });
+
+        it("a Stork-key rotation with Stork in another namespace keeps every key its Deployment reads", async () => {
+            const dep: StackConfig = {
+                namespace: "px-deploy",
+                storageClusterName: "px-cluster",
+                selfSignedIssuer: ISSUER,
+                storkMode: "deployment",
+                storkNamespace: STORK_NS,
+            };
+            const storkRefs = async () => {
+                const d = await kube.get(deploymentPath(STORK_NS, "stork"));
+                return (d.spec.template.spec.containers as { env?: EnvVar[] }[])
+                    .flatMap((c) => c.env ?? [])
+                    .map((e) => e.valueFrom?.secretKeyRef)
+                    .filter((ref): ref is { name: string; key: string } => ref?.name === "pxkeys");
+            };
+            const refs = await storkRefs();
+            assert.ok(refs.length > 0, "Stork's Deployment reads no copy of its key in its namespace");
+            const before = await Promise.all(refs.map((ref) => resolveRef(kube, STORK_NS, ref)));
+            const outputsBefore = await project.outputs("deploy");
+            const rotated = { ...dep, rotationStorkKey: "2" };
+            project.setConfig("deploy", rotated);
+            const { outputs } = await upAndCheck("deploy", rotated);
+            differ(outputs.storkKey, outputsBefore.storkKey, "Stork's key did not rotate");
+            same(outputs.appsKey, outputsBefore.appsKey, "the apps key changed with Stork's");
+            same(await operatorKey("px-deploy"), outputsBefore.appsKey, "the operator's key changed");
+            // What the running Stork pods read is still there, unchanged, while new pods read the new key.
+            for (const [i, ref] of refs.entries()) {
+                same(await resolveRef(kube, STORK_NS, ref), before[i], `${STORK_NS}/pxkeys ${ref.key} changed or went`);
+            }
+            const now = await storkRefs();
+            assert.ok(
+                now.some((ref) => !refs.some((r) => r.key === ref.key)),
+                "Stork still reads the old data key",
+            );
+            for (const ref of now) same(await resolveRef(kube, STORK_NS, ref), outputs.storkKey, ref.key);
         });
 
         /** Bad input: `pulumi up` fails naming the field, and nothing on the server changes. */
