@@ -99,6 +99,11 @@ export interface Plan {
     publicKeys?: Manifest;
     storageClusterPatch: Manifest;
     storkPatch?: Manifest;
+    /**
+     * Deployment mode: Stork's live env already holds exactly our entries. The provider's diff of
+     * the patch then compares by index with Stork's own entries (README "Stork"), so it is not asked.
+     */
+    storkPatchSettled?: boolean;
     changes: { env: ListChange; storkEnv: ListChange; autopilotEnv: ListChange; volumes: ListChange };
     restarts: Restarts;
     /** What the operator of this change must know before and after it (rotation, upgrade). */
@@ -261,16 +266,42 @@ export function adminTokenCopy(s: Settings): boolean {
     return s.securityMode === "env" && s.tokens.some((t) => t.name === "admin");
 }
 
+/** Our entries in Stork's live Deployment (deployment mode); undefined when it was not given. */
+function liveStorkEntries(s: Settings, stork: LiveDeployment | null | undefined): EnvVar[] | undefined {
+    if (stork === undefined) return undefined;
+    const container = stork?.spec?.template?.spec?.containers?.find((c) => c.name === s.stork.containerName);
+    return (container?.env ?? []).filter((e) => OWNED_STORK_ENV.includes(e.name));
+}
+
 /** Deployment mode: the env is a map list, so only our names count; Stork rolls when one differs. */
 function storkDeploymentRestart(s: Settings, stork: LiveDeployment | null | undefined): string | undefined {
     const want = desiredStorkEnv(s);
-    if (stork === undefined) {
+    const liveEnv = liveStorkEntries(s, stork);
+    if (liveEnv === undefined) {
         return `Stork restarts if its Deployment's env differs from ${want.map((e) => e.name).join(", ") || "nothing of ours"} (the live Deployment was not given)`;
     }
-    const container = stork?.spec?.template?.spec?.containers?.find((c) => c.name === s.stork.containerName);
-    const liveEnv = (container?.env ?? []).filter((e) => OWNED_STORK_ENV.includes(e.name));
     const change = listChange(liveEnv, want);
     return sameMultiset(liveEnv, want) ? undefined : `Stork restarts (its Deployment's env ${describe(change)})`;
+}
+
+/**
+ * Deployment mode: whether Stork's live Deployment holds exactly our entries, by name and value.
+ * A hand edit or removal of one, or a new key or revision, makes it false.
+ */
+export function storkPatchSettled(s: Settings, stork: LiveDeployment | null | undefined): boolean {
+    const liveEnv = liveStorkEntries(s, stork);
+    return liveEnv !== undefined && sameMultiset(liveEnv, desiredStorkEnv(s));
+}
+
+/**
+ * The `ignoreChanges` of a key Secret's patch. In operator mode the operator adopts the Secret and
+ * replaces its annotations with its own (operator pkg/util/k8s/k8s.go CreateOrAppendToSecret,
+ * L1976 and L1984-1986), so `pulumi.com/patch*` go; the provider reads them from the inputs, and
+ * a refresh that finds them gone must not turn into an update that writes them back.
+ */
+export function keySecretIgnoreChanges(s: Settings, k: KeySecret): string[] {
+    if (s.securityMode !== "operator" || k.namespace !== s.namespace) return [];
+    return Object.keys(patchAnnotations(s)).map((a) => `metadata.annotations["${a}"]`);
 }
 
 /**
@@ -571,7 +602,7 @@ export function buildPlan(
         ...(volumeSnapshotClass ? { volumeSnapshotClass } : {}),
         ...(publicKeys ? { publicKeys } : {}),
         storageClusterPatch,
-        ...(storkPatch ? { storkPatch } : {}),
+        ...(storkPatch ? { storkPatch, storkPatchSettled: storkPatchSettled(s, stork) } : {}),
         changes,
         restarts,
         notes: [

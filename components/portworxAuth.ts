@@ -8,6 +8,7 @@ import { PUBLIC_KEY_FILES, storkKeyRole, type KeyRole } from "./env";
 import { planKeys, type KeySource, type LiveSecretKeys, type SecretId } from "./keys";
 import {
     buildPlan,
+    keySecretIgnoreChanges,
     keySecretManifest,
     objectManifests,
     STORAGE_CLUSTER_API_VERSION,
@@ -262,13 +263,13 @@ export class PortworxAuth extends pulumi.ComponentResource {
         const gate = (supplied
             ? pulumi.all([supplied, liveKeysPresent]).apply(() => undefined)
             : liveKeysPresent) as unknown as pulumi.Output<pulumi.Resource>;
-        const child = (extra: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
+        const child = (extra: pulumi.Input<pulumi.Resource>[] = []): pulumi.CustomResourceOptions => ({
             parent: this,
             dependsOn: [gate, ...reads, ...extra],
         });
         // Kept on destroy: pods must never refer to a deleted Secret, and releasing the
         // StorageCluster's atomic lists would drop the user's entries with ours.
-        const kept = (extra: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
+        const kept = (extra: pulumi.Input<pulumi.Resource>[] = []): pulumi.CustomResourceOptions => ({
             ...child(extra),
             retainOnDelete: true,
         });
@@ -337,6 +338,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
         // Which key Secrets exist follows the settings; what each holds follows the cluster too. A
         // SecretPatch keeps its data secret itself.
         for (const ks of planKeys(s, undefined).secrets) {
+            const ignoreChanges = keySecretIgnoreChanges(s, ks);
             before.push(
                 new k8s.core.v1.SecretPatch(
                     `${name}-${ks.role}`,
@@ -345,7 +347,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
                         type: "Opaque",
                         data: keySecretData.apply((all) => all[ks.role]),
                     },
-                    kept(),
+                    ignoreChanges.length ? { ...kept(), ignoreChanges } : kept(),
                 ),
             );
         }
@@ -427,14 +429,20 @@ export class PortworxAuth extends pulumi.ComponentResource {
 
         // Stork first: a Stork that sends tokens to Portworx without auth does no harm, while
         // Portworx with auth and an unwired Stork refuses Stork's calls.
-        const storkPatch = objects.storkPatch
-            ? new k8s.apps.v1.DeploymentPatch(
-                  `${name}-stork`,
-                  {
-                      metadata: objects.storkPatch.metadata,
-                      spec: objects.storkPatch.spec as k8s.types.input.apps.v1.DeploymentSpecPatch,
-                  },
-                  kept(before),
+        // Registered once the live Deployment is read: while it holds exactly our entries, the
+        // provider's diff is not asked, since it pairs our entries with Stork's own by index.
+        const storkManifest = objects.storkPatch;
+        const storkPatch = storkManifest
+            ? fromPlan(
+                  (p) =>
+                      new k8s.apps.v1.DeploymentPatch(
+                          `${name}-stork`,
+                          {
+                              metadata: storkManifest.metadata,
+                              spec: storkManifest.spec as k8s.types.input.apps.v1.DeploymentSpecPatch,
+                          },
+                          p.storkPatchSettled ? { ...kept(before), ignoreChanges: ["spec"] } : kept(before),
+                      ),
               )
             : undefined;
         new k8s.apiextensions.CustomResourcePatch(

@@ -28,6 +28,7 @@ export interface RecordedOptions {
     dependsOn: string[];
     deleteBeforeReplace: boolean;
     replaceOnChanges: string[];
+    ignoreChanges: string[];
 }
 
 export interface MockOptions {
@@ -256,6 +257,7 @@ export async function setupMocks(opts: MockOptions): Promise<Recorded[]> {
         getDependenciesList(): string[];
         getDeletebeforereplace(): boolean;
         getReplaceonchangesList(): string[];
+        getIgnorechangesList(): string[];
     };
     type ReadReq = { getName(): string; getAdditionalsecretoutputsList(): string[] };
     const monitor = pulumi.runtime.getMonitor() as unknown as {
@@ -274,6 +276,7 @@ export async function setupMocks(opts: MockOptions): Promise<Recorded[]> {
             dependsOn: req.getDependenciesList().map((urn) => urn.split("::").pop() ?? urn),
             deleteBeforeReplace: req.getDeletebeforereplace(),
             replaceOnChanges: req.getReplaceonchangesList(),
+            ignoreChanges: req.getIgnorechangesList(),
         });
         return register(req, cb);
     };

@@ -39,8 +39,12 @@ import {
 } from "./objects";
 import { Project, type StackConfig } from "./pulumi";
 
-/** The built tools' directories (test:live builds them first). */
-const TOOLS = liveToolsPath();
+/**
+ * The built tools' directories (test:live builds them first). PORTWORX_AUTH_LIVE_PROVIDER_DIR, a
+ * directory holding another pulumi-resource-kubernetes, goes first (README "Live suite": a provider
+ * built from newer source than the proxy serves).
+ */
+const TOOLS = [process.env.PORTWORX_AUTH_LIVE_PROVIDER_DIR, liveToolsPath()].filter(Boolean).join(":");
 
 const CRDS = [
     { name: "operator 26.2.1 (released)", file: "storagecluster-crd-operator-26.2.1.yaml" },
@@ -230,8 +234,15 @@ for (const crd of CRDS) {
             return { plan, outputs, afterSc };
         }
 
-        async function expectNoChanges(stack: string) {
-            const r = await project.pulumi(["preview", "--expect-no-changes", "--diff", "--stack", stack]);
+        async function expectNoChanges(stack: string, refresh = false) {
+            const r = await project.pulumi([
+                "preview",
+                ...(refresh ? ["--refresh"] : []),
+                "--expect-no-changes",
+                "--diff",
+                "--stack",
+                stack,
+            ]);
             assert.equal(r.code, 0, `preview --expect-no-changes exited ${r.code}\n${r.stdout}\n${r.stderr}`);
         }
 
@@ -419,6 +430,41 @@ for (const crd of CRDS) {
                 "operator mode plans no system key Secret",
             );
             await expectNoChanges("operator");
+            operatorPlan = plan;
+        });
+
+        let operatorPlan: Plan | undefined;
+
+        it("operator mode: a preview --refresh stays empty after the operator rewrites the Secrets it adopts", async () => {
+            assert.ok(operatorPlan, "the operator mode scenario did not run");
+            const adopted = operatorPlan.keys.secrets.filter((k) => k.namespace === "px-operator");
+            assert.deepEqual(adopted.map((k) => k.name).sort(), ["px-system-secrets", "pxkeys"]);
+            for (const k of adopted) {
+                const path = secretPath(k.namespace, k.name);
+                const live = await kube.get(path);
+                assert.equal(live.metadata.annotations["pulumi.com/patchForce"], "true");
+                // What the operator's CreateOrAppendToSecret does (libopenstorage/operator
+                // pkg/util/k8s/k8s.go L1947-1989): its own Secret object, whose metadata is the name,
+                // namespace and the skip annotation only (drivers/storage/portworx/component/auth.go
+                // L252-276), takes every existing data key (L1968-1974); the annotations differ (L1976),
+                // so it sends an Update of that object (L1984-1986), which replaces labels and annotations.
+                await kube.must("PUT", path, {
+                    apiVersion: "v1",
+                    kind: "Secret",
+                    metadata: {
+                        name: k.name,
+                        namespace: k.namespace,
+                        annotations: { "stork.libopenstorage.org/skip-resource": "true" },
+                    },
+                    type: live.type,
+                    data: live.data,
+                });
+                const rewritten = await kube.get(path);
+                assert.deepEqual(rewritten.metadata.annotations, { "stork.libopenstorage.org/skip-resource": "true" });
+                assert.deepEqual(rewritten.data, live.data);
+            }
+            await expectNoChanges("operator", true);
+            await expectNoChanges("operator");
         });
 
         it("deployment mode wires a Stork Deployment installed on its own", async () => {
@@ -431,14 +477,48 @@ for (const crd of CRDS) {
             };
             await project.initStack("deploy", dep);
             await upAndCheck("deploy", dep, { skipPreview: false });
-            // A preview now still proposes an update of the Stork DeploymentPatch (provider 4.25.0
-            // diffs it against the live Deployment, which the rollout changed; see README). What
-            // must hold is that applying it again changes nothing and rolls nothing.
-            const rolled = await kube.get(deploymentPath(STORK_NS, "stork"));
+            // Stork's own entries come first in the live list, ours after them (server-side apply):
+            // the provider's index-wise diff would pair them up (README "Stork").
+            const storkPath = deploymentPath(STORK_NS, "stork");
+            const rolled = await kube.get(storkPath);
+            const storkEnv = (d: any): EnvVar[] => d.spec.template.spec.containers[0].env;
+            assert.ok(!OWNED_STORK_ENV.includes(storkEnv(rolled)[0].name));
+            await expectNoChanges("deploy");
+            await expectNoChanges("deploy", true);
             await project.must(["up", "--yes", "--skip-preview", "--stack", "deploy"]);
-            const again = await kube.get(deploymentPath(STORK_NS, "stork"));
+            const again = await kube.get(storkPath);
             assert.equal(again.metadata.generation, rolled.metadata.generation, "a second up rolled Stork again");
             assert.deepEqual(again.spec, rolled.spec);
+        });
+
+        it("deployment mode: PX_SHARED_SECRET removed from Stork by hand is a change, and up puts it back", async () => {
+            const storkPath = deploymentPath(STORK_NS, "stork");
+            const live = await kube.get(storkPath);
+            const container = live.spec.template.spec.containers[0];
+            const ours = container.env.find((e: EnvVar) => e.name === STORK_ENV.sharedSecret);
+            assert.ok(ours, "Stork has no PX_SHARED_SECRET to remove");
+            // As `kubectl edit`: an Update of the whole object without the entry.
+            container.env = container.env.filter((e: EnvVar) => e.name !== STORK_ENV.sharedSecret);
+            await kube.must("PUT", storkPath, live);
+            for (const refresh of [false, true]) {
+                const r = await project.pulumi([
+                    "preview",
+                    ...(refresh ? ["--refresh"] : []),
+                    "--expect-no-changes",
+                    "--diff",
+                    "--stack",
+                    "deploy",
+                ]);
+                assert.notEqual(r.code, 0, `preview${refresh ? " --refresh" : ""} saw no change:\n${r.stdout}`);
+                assert.match(r.stdout, /DeploymentPatch/);
+            }
+            await project.must(["up", "--yes", "--skip-preview", "--stack", "deploy"]);
+            const back = (await kube.get(storkPath)).spec.template.spec.containers[0].env;
+            assert.deepEqual(
+                back.find((e: EnvVar) => e.name === STORK_ENV.sharedSecret),
+                ours,
+            );
+            await expectNoChanges("deploy");
         });
 
         it("a Stork-key rotation with Stork in another namespace keeps every key its Deployment reads", async () => {
