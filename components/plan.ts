@@ -105,8 +105,11 @@ export interface Plan {
 const SECRET_LOOKING = /secret|passw|token|private|credential|(^|_)key($|_)|apikey|(^|_)auth($|_)/i;
 /** Names that look secret but hold settings: a Vault auth method, a key file's path... */
 const SETTING_SUFFIX = /_(METHOD|ROLE|PATH|FILE|DIR|NAMESPACE|URL|ADDR|MOUNT|NAME|ID)$/i;
-/** A URL with a password in it, such as a proxy's; the user name may be empty (`http://:pw@proxy`). */
-const URL_CREDENTIALS = /:\/\/[^/@\s:]*:[^/@\s]+@/;
+/**
+ * A URL with credentials in it, such as a proxy's: a user name alone (`https://TOKEN@host`, a token often goes
+ * there), a user and password, or a password with an empty user (`http://:pw@proxy`): any user info but `@` or `:@`.
+ */
+const URL_CREDENTIALS = /:\/\/:*[^/?#@\s:][^/?#@\s]*@/;
 
 /** A user entry with a literal value under a secret-looking name (ours never hold literals that are secret). */
 function isLiteralSecret(e: EnvVar): boolean {
