@@ -31,13 +31,22 @@ export function subdomain(field: string, v: unknown): string {
     return v;
 }
 
-/** A non-empty string without whitespace; `what` says what belongs there. */
-export function word(field: string, v: unknown, what: string): string {
+/**
+ * A non-empty string without whitespace or control characters, and at most `max` characters when given (it lands
+ * in pod env and in printed plans); `what` says what belongs there.
+ */
+export function word(field: string, v: unknown, what: string, max?: number): string {
     if (typeof v !== "string" || v.length === 0) {
         throw new ConfigError(field, "is missing or empty", `set ${what}`);
     }
     if (/\s/.test(v)) {
         throw new ConfigError(field, "contains whitespace", `remove the spaces and line breaks from ${what}`);
+    }
+    if (/\p{Cc}/u.test(v)) {
+        throw new ConfigError(field, "contains control characters", `remove them from ${what}`);
+    }
+    if (max !== undefined && v.length > max) {
+        throw new ConfigError(field, `is ${v.length} characters long; at most ${max} are allowed`, `set ${what}`);
     }
     return v;
 }
