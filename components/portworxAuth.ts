@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import { resolveSettings, type PortworxAuthArgs, type Settings } from "./args";
 import { ConfigError, fieldNamer } from "./errors";
 import { PUBLIC_KEY_FILES, type KeyRole } from "./env";
+import { liveShapeRefusal } from "./liveShape";
 import { planKeys, type KeySource, type LiveSecretKeys, type SecretId } from "./keys";
 import {
     buildPlan,
@@ -183,6 +184,8 @@ export class PortworxAuth extends pulumi.ComponentResource {
         // function: pulumi.all copies, and every Output walks, a value that is an object. Secret, and
         // so is everything it flows into.
         const decided: pulumi.Output<() => Decision> = liveObjects.apply(({ cluster: c, stork }) => {
+            const shape = liveShapeRefusal(s, c, stork);
+            if (shape) throw new pulumi.ResourceError(shape, this, true);
             const list = planKeys(s, c, stork).reads;
             const decide = (data: (Record<string, string> | undefined)[]) => {
                 const secrets = Object.fromEntries(list.map((r, i) => [`${r.namespace}/${r.name}`, data[i] ?? {}]));
