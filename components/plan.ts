@@ -361,7 +361,17 @@ function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env:
                 notes.push(`Rotation: ${ROTATION_NOTES[key]}`);
             }
         }
-        const added = Object.keys(after).filter((k) => Object.keys(before).length > 0 && before[k] === undefined);
+        // A marker field is new either because a key is new (a public key added now) or because an older
+        // portworx-auth wrote the marker without it (the key was already in the env).
+        const hadPubkeys = liveEnv.some((e) => e.name === PX_ENV.jwtRsaPubkey || e.name === PX_ENV.jwtEcdsPubkey);
+        const added = Object.keys(after).filter(
+            (k) => Object.keys(before).length > 0 && before[k] === undefined && (k !== "pubkeys" || hadPubkeys),
+        );
+        if (after.pubkeys !== undefined && before.pubkeys === undefined && !hadPubkeys) {
+            notes.push(
+                `Public keys are added: Portworx reads them only at start, so its nodes restart once, one at a time; the keys in use do not change.`,
+            );
+        }
         if (added.length) {
             notes.push(
                 `The rollout marker ${KEYS_REVISION_ENV} gains ${added.join(", ")} (a newer portworx-auth): Portworx nodes restart once, one at a time, with no key changed.`,
