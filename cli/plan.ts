@@ -49,6 +49,14 @@ function projectFile(root: string): { text: string; stackDir: string } {
 
 /** The config the program receives for a stack, as the Pulumi CLI makes it from the stack file and Pulumi.yaml. */
 export function stackConfig(stack: string, root = ROOT): PulumiConfig {
+    // A stack name, never a path: `--stack ../x` must not read a file outside the stacks folder.
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(stack) || stack.includes("..")) {
+        throw new ConfigError(
+            "--stack",
+            `"${stack.slice(0, 100)}" is not a stack name (letters, digits, '_', '.' and '-'; no path)`,
+            `name a stack, one of: ${listStacks(root).join(", ") || "(none)"}`,
+        );
+    }
     const { text, stackDir } = projectFile(root);
     const file = path.join(stackDir, `Pulumi.${stack}.yaml`);
     const rel = path.relative(root, file);
