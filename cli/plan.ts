@@ -13,6 +13,7 @@ import * as YAML from "yaml";
 import { resolveSettings, type Settings } from "../components/args";
 import { argsFromConfig, configNames, PROJECT, type ConfigSource } from "../components/config";
 import { ConfigError } from "../components/errors";
+import { deploymentShape, storageClusterShape, type ShapeProblem } from "../components/liveShape";
 import { buildPlan, REDACTED, renderPlan, type Plan } from "../components/plan";
 import type { LiveDeployment, LiveStorageCluster } from "../components/preflight";
 import { checkCluster, tenancyChecks, type LiveObject } from "../components/tenants";
@@ -49,6 +50,14 @@ function projectFile(root: string): { text: string; stackDir: string } {
 
 /** The config the program receives for a stack, as the Pulumi CLI makes it from the stack file and Pulumi.yaml. */
 export function stackConfig(stack: string, root = ROOT): PulumiConfig {
+    // A stack name, never a path: `--stack ../x` must not read a file outside the stacks folder.
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(stack) || stack.includes("..")) {
+        throw new ConfigError(
+            "--stack",
+            `"${stack.slice(0, 100)}" is not a stack name (letters, digits, '_', '.' and '-'; no path)`,
+            `name a stack, one of: ${listStacks(root).join(", ") || "(none)"}`,
+        );
+    }
     const { text, stackDir } = projectFile(root);
     const file = path.join(stackDir, `Pulumi.${stack}.yaml`);
     const rel = path.relative(root, file);
@@ -165,75 +174,17 @@ export function readLiveObject(
 }
 
 /** Refuses the shapes kubectl never prints, naming the file and field, so the plan never trips on them. */
-function checkEnvList(flag: string, file: string, field: string, list: unknown): void {
-    if (list === undefined || list === null) return;
-    if (!Array.isArray(list)) {
-        throw new ConfigError(
-            flag,
-            `${file}: ${field} is not a list (kubectl prints env as a list of { name, value })`,
-            `fix ${field} in ${file}`,
-        );
-    }
-    list.forEach((e, i) => {
-        if (!isObj(e) || typeof e.name !== "string" || e.name === "") {
-            throw new ConfigError(
-                flag,
-                `${file}: ${field}[${i}] is not an entry with a name`,
-                `fix or remove ${field}[${i}] in ${file}`,
-            );
-        }
-    });
+function refuseShape(flag: string, file: string, p: ShapeProblem | undefined): void {
+    if (p) throw new ConfigError(flag, `${file}: ${p.field} ${p.problem}`, `fix ${p.field} in ${file}`);
 }
 
 export function checkLiveStorageCluster(flag: string, file: string, live: Obj): LiveStorageCluster {
-    const spec = live.spec;
-    if (spec === undefined || spec === null) return live as LiveStorageCluster;
-    if (!isObj(spec)) throw new ConfigError(flag, `${file}: spec is not a map`, `fix spec in ${file}`);
-    checkEnvList(flag, file, "spec.env", spec.env);
-    checkEnvList(flag, file, "spec.volumes", spec.volumes);
-    if (spec.stork !== undefined && spec.stork !== null) {
-        if (!isObj(spec.stork)) {
-            throw new ConfigError(flag, `${file}: spec.stork is not a map`, `fix spec.stork in ${file}`);
-        }
-        checkEnvList(flag, file, "spec.stork.env", spec.stork.env);
-    }
-    if (spec.security !== undefined && spec.security !== null && !isObj(spec.security)) {
-        throw new ConfigError(flag, `${file}: spec.security is not a map`, `fix spec.security in ${file}`);
-    }
-    if (spec.nodes !== undefined && spec.nodes !== null) {
-        if (!Array.isArray(spec.nodes)) {
-            throw new ConfigError(flag, `${file}: spec.nodes is not a list`, `fix spec.nodes in ${file}`);
-        }
-        spec.nodes.forEach((n, i) => {
-            if (!isObj(n)) {
-                throw new ConfigError(
-                    flag,
-                    `${file}: spec.nodes[${i}] is not a map`,
-                    `fix or remove spec.nodes[${i}] in ${file}`,
-                );
-            }
-            checkEnvList(flag, file, `spec.nodes[${i}].env`, n.env);
-        });
-    }
+    refuseShape(flag, file, storageClusterShape(live));
     return live as LiveStorageCluster;
 }
 
 function checkLiveDeployment(flag: string, file: string, live: Obj): LiveDeployment {
-    const containers = (((live.spec as Obj | undefined)?.template as Obj | undefined)?.spec as Obj | undefined)
-        ?.containers;
-    if (containers !== undefined && !Array.isArray(containers)) {
-        throw new ConfigError(flag, `${file}: spec.template.spec.containers is not a list`, `fix it in ${file}`);
-    }
-    (containers ?? []).forEach((c: unknown, i: number) => {
-        if (!isObj(c) || typeof c.name !== "string") {
-            throw new ConfigError(
-                flag,
-                `${file}: spec.template.spec.containers[${i}] has no name`,
-                `fix it in ${file}`,
-            );
-        }
-        checkEnvList(flag, file, `spec.template.spec.containers[${i}].env`, c.env);
-    });
+    refuseShape(flag, file, deploymentShape(live));
     return live as LiveDeployment;
 }
 

@@ -147,14 +147,18 @@ async function mint(values: Values, io: CliIo): Promise<number> {
             throw new UsageError(
                 /^HS(384|512)$/.test(alg)
                     ? `--alg ${alg}: mint signs shared-secret tokens with HS256 only (Portworx verifies HS256, HS384 and HS512 alike)`
-                    : `--alg ${alg} signs with a private key, but the key given is a shared secret; give a PEM private key with --key-file`,
+                    : /^(RS|ES|PS)(256|384|512)$/.test(alg)
+                      ? `--alg ${alg} needs a PEM private key, but the key given is a shared secret; give a PEM private key with --key-file`
+                      : `--alg ${alg} is not an algorithm mint signs with: HS256 with a shared secret, RS256 with an RSA private key, ES256, ES384 or ES512 with an EC private key of that curve; leave --alg out to take it from the key`,
             );
         }
         signingKey = { alg: "HS256", secret: key.secret };
     } else {
         const keyAlg = privateKeyAlg(key.pem, "--key-file/stdin key");
         if (alg !== undefined && alg !== keyAlg) {
-            throw new UsageError(`--alg ${alg} does not fit the key, which signs ${keyAlg}`);
+            throw new UsageError(
+                `--alg ${alg} does not fit the key: mint signs with this ${keyAlg.startsWith("RS") ? "RSA" : "EC"} key as ${keyAlg} only; leave --alg out or give --alg ${keyAlg}`,
+            );
         }
         signingKey = { alg: keyAlg, privateKeyPem: key.pem };
     }

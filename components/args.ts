@@ -20,7 +20,7 @@ import {
 
 export { ConfigError, renderFields, type FieldNamer } from "./errors";
 export type { RotationArgs, Settings } from "./settings";
-export { DURATION, label, subdomain } from "./names";
+export { label, subdomain } from "./names";
 export { checkSecurityMode, GuestAccess, SecurityMode } from "./operator";
 export { STORK_ISSUERS, StorkKeyPairing, StorkMode, type StorkArgs } from "./stork";
 export {

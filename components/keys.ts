@@ -16,6 +16,7 @@ import {
     type KeyRole,
 } from "./env";
 import {
+    clusterRolling,
     hasForeignAuth,
     operatorAuthOn,
     type Finding,
@@ -196,9 +197,6 @@ export function liveRefs(
     return refs;
 }
 
-/** Unsettled: the operator may still be rolling pods that read keys the spec no longer names. */
-const ROLLING = /initializ|updat|degrad|fail/i;
-
 /**
  * Decides, per key, whether it is kept from the cluster, new or rotated, and what each key Secret
  * holds. `secretKeys` are the data key names the component read (the offline plan has none and
@@ -282,7 +280,7 @@ export function planKeys(
             ? { copy: { secret: k.live.secret, key: k.live.key } }
             : valueOf(role);
     };
-    const rolling = typeof live?.status?.phase === "string" && ROLLING.test(live.status.phase);
+    const rolling = clusterRolling(live);
     const removed: KeyPlan["removed"] = [];
     const secret = (role: KeySecret["role"], namespace: string, name: string, data: [string, KeySource][]) => {
         const id = `${namespace}/${name}`;

@@ -1,6 +1,6 @@
 // Operator security mode: the arguments that apply only there, and what it rules out. Pure.
 import { ConfigError } from "./errors";
-import { DURATION, flag, oneOf } from "./names";
+import { flag, oneOf, parseDuration } from "./names";
 import type { StorkSettings } from "./stork";
 
 /**
@@ -94,13 +94,7 @@ export function resolveOperator(
         );
     }
     const tokenLifetime = args.tokenLifetime ?? "24h";
-    if (typeof tokenLifetime !== "string" || !DURATION.test(tokenLifetime)) {
-        throw new ConfigError(
-            "tokenLifetime",
-            "is not a Portworx duration",
-            "use a whole number and s, m, h, d or y, such as 24h or 7d",
-        );
-    }
+    parseDuration(tokenLifetime, "tokenLifetime", "use a whole number and s, m, h, d or y, such as 24h or 7d");
     return {
         guestAccess: oneOf("guestAccess", args.guestAccess, Object.values(GuestAccess), GuestAccess.Enabled),
         tokenLifetime,

@@ -118,8 +118,11 @@ export interface Plan {
 const SECRET_LOOKING = /secret|passw|token|private|credential|(^|_)key($|_)|apikey|(^|_)auth($|_)/i;
 /** Names that look secret but hold settings: a Vault auth method, a key file's path... */
 const SETTING_SUFFIX = /_(METHOD|ROLE|PATH|FILE|DIR|NAMESPACE|URL|ADDR|MOUNT|NAME|ID)$/i;
-/** A URL with a password in it, such as a proxy's; the user name may be empty (`http://:pw@proxy`). */
-const URL_CREDENTIALS = /:\/\/[^/@\s:]*:[^/@\s]+@/;
+/**
+ * A URL with credentials in it, such as a proxy's: a user name alone (`https://TOKEN@host`, a token often goes
+ * there), a user and password, or a password with an empty user (`http://:pw@proxy`): any user info but `@` or `:@`.
+ */
+const URL_CREDENTIALS = /:\/\/:*[^/?#@\s:][^/?#@\s]*@/;
 
 /** A user entry with a literal value under a secret-looking name (ours never hold literals that are secret). */
 function isLiteralSecret(e: EnvVar): boolean {
@@ -410,7 +413,17 @@ function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env:
                 notes.push(`Rotation: ${key === "apps" ? appsRotationNote(s) : ROTATION_NOTES[key]}`);
             }
         }
-        const added = Object.keys(after).filter((k) => Object.keys(before).length > 0 && before[k] === undefined);
+        // A marker field is new either because a key is new (a public key added now) or because an older
+        // portworx-auth wrote the marker without it (the key was already in the env).
+        const hadPubkeys = liveEnv.some((e) => e.name === PX_ENV.jwtRsaPubkey || e.name === PX_ENV.jwtEcdsPubkey);
+        const added = Object.keys(after).filter(
+            (k) => Object.keys(before).length > 0 && before[k] === undefined && (k !== "pubkeys" || hadPubkeys),
+        );
+        if (after.pubkeys !== undefined && before.pubkeys === undefined && !hadPubkeys) {
+            notes.push(
+                `Public keys are added: Portworx reads them only at start, so its nodes restart once, one at a time; the keys in use do not change.`,
+            );
+        }
         if (added.length) {
             notes.push(
                 `The rollout marker ${KEYS_REVISION_ENV} gains ${added.join(", ")} (a newer portworx-auth): Portworx nodes restart once, one at a time, with no key changed.`,

@@ -5,6 +5,7 @@ import * as random from "@pulumi/random";
 import { resolveSettings, type PortworxAuthArgs, type Settings } from "./args";
 import { ConfigError, fieldNamer } from "./errors";
 import { PUBLIC_KEY_FILES, storkKeyRole, type KeyRole } from "./env";
+import { liveShapeRefusal } from "./liveShape";
 import { planKeys, type KeySource, type LiveSecretKeys, type SecretId } from "./keys";
 import {
     buildPlan,
@@ -102,9 +103,11 @@ export interface PortworxAuthOptions extends pulumi.ComponentResourceOptions {
 }
 
 /**
- * Turns on Portworx authorization for one StorageCluster: generates the system and Stork keys
- * (and a JWT shared secret), stores them in a Secret, and wires them into the StorageCluster's
- * `spec.env` and into Stork, merging with the live lists so that no user entry is lost.
+ * Turns on Portworx authorization for one StorageCluster: keeps the system and Stork keys (and a
+ * JWT shared secret) the cluster already runs, or generates them, in two Secrets (the system and
+ * Stork keys in `px-system-secrets`, the shared secret in `secretName`), and wires them into the
+ * StorageCluster (`spec.env` or the operator's `spec.security`), Autopilot and Stork, merging with
+ * the live lists so that no user entry is lost; mints tokens and writes tenants' classes when asked.
  *
  * Nothing is written when the arguments are invalid or the live StorageCluster cannot take them.
  * The Secret and the patches are kept on `pulumi destroy`; set `enabled: false` to turn
@@ -121,7 +124,7 @@ export interface PortworxAuthOptions extends pulumi.ComponentResourceOptions {
  * export const sharedSecret = auth.sharedSecret; // secret
  */
 export class PortworxAuth extends pulumi.ComponentResource {
-    /** Name of the key Secret. */
+    /** Name of the Secret that holds the JWT shared secret (`secretName`). */
     public readonly secretName: pulumi.Output<string>;
     /** `PORTWORX_AUTH_SYSTEM_KEY` (secret). */
     public readonly systemKey: pulumi.Output<string>;
@@ -190,6 +193,8 @@ export class PortworxAuth extends pulumi.ComponentResource {
         // function: pulumi.all copies, and every Output walks, a value that is an object. Secret, and
         // so is everything it flows into.
         const decided: pulumi.Output<() => Decision> = liveObjects.apply(({ cluster: c, stork }) => {
+            const shape = liveShapeRefusal(s, c, stork);
+            if (shape) throw new pulumi.ResourceError(shape, this, true);
             const list = planKeys(s, c, stork).reads;
             const decide = (data: (Record<string, string> | undefined)[]) => {
                 const secrets = Object.fromEntries(list.map((r, i) => [`${r.namespace}/${r.name}`, data[i] ?? {}]));

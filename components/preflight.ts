@@ -19,8 +19,14 @@ export interface LiveStorageCluster {
     status?: { phase?: string; [k: string]: unknown };
 }
 
-/** Phases in which the operator is still rolling or repairing nodes. */
+/** Phases in which the operator is still rolling, repairing or removing nodes. */
 const UNSETTLED = /initializ|updat|degrad|fail|uninstall|delet/i;
+
+/** Whether the StorageCluster has not settled: the one definition, for preflight and for keeping old keys. */
+export function clusterRolling(live: LiveStorageCluster | undefined | null): boolean {
+    const phase = live?.status?.phase;
+    return typeof phase === "string" && UNSETTLED.test(phase);
+}
 
 /**
  * The refusal for a StorageCluster still rolling or repairing, or undefined. Only asked when this
@@ -28,7 +34,7 @@ const UNSETTLED = /initializ|updat|degrad|fail|uninstall|delet/i;
  */
 export function unsettled(s: Settings, live: LiveStorageCluster | undefined | null): Finding | undefined {
     const phase = live?.status?.phase;
-    if (!s.enabled || s.allowUnsettledCluster || typeof phase !== "string" || !UNSETTLED.test(phase)) return undefined;
+    if (!s.enabled || s.allowUnsettledCluster || !clusterRolling(live)) return undefined;
     return {
         field: "status.phase",
         message: `StorageCluster ${s.namespace}/${s.storageClusterName} is ${phase}: an earlier change is still rolling through or failing on the nodes, and starting another roll now could leave some nodes without authorization. Fix: wait until \`kubectl -n ${s.namespace} get storagecluster ${s.storageClusterName}\` shows Running or Online, then run again; or, for an emergency rotation, set allowUnsettledCluster: true.`,

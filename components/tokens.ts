@@ -17,7 +17,7 @@
 import * as crypto from "node:crypto";
 import * as jose from "jose";
 import { ConfigError } from "./errors";
-import { label, subdomain } from "./names";
+import { label, parseDuration, subdomain } from "./names";
 import {
     checkKeyPair,
     checkRsaPrivateKey,
@@ -50,7 +50,6 @@ export const MIN_TOKEN_LIFETIME_SECONDS = 3600;
 export const MAX_TOKEN_LIFETIME_SECONDS = 100 * 365 * 86400;
 /** The Secret key Portworx tooling and Stork read a token from. */
 export const TOKEN_SECRET_KEY = "auth-token";
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, y: 365 * 86400 };
 
 /**
  * Parses a Portworx lifetime: an integer followed by `s`, `m`, `h`, `d` or `y` (365 days), as
@@ -63,10 +62,7 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, y
  */
 export function parseLifetime(text: string, field: string): number {
     const fix = "use an integer followed by s, m, h, d or y, such as 12h, 90d or 1y";
-    const m = typeof text === "string" ? /^([0-9]{1,12})([smhdy])$/.exec(text) : null;
-    if (!m) throw new ConfigError(field, "is not a lifetime", fix);
-    const seconds = Number(m[1]) * UNIT_SECONDS[m[2]];
-    if (seconds <= 0) throw new ConfigError(field, "is zero", fix);
+    const seconds = parseDuration(text, field, fix);
     if (seconds > MAX_TOKEN_LIFETIME_SECONDS) throw new ConfigError(field, "is longer than 100 years", fix);
     return seconds;
 }

@@ -87,6 +87,10 @@ export const MIN_SHARED_SECRET_BYTES = 32;
 export const MAX_SELF_SIGNED_ISSUER = 253;
 /** Longest OIDC issuer URL. */
 export const MAX_OIDC_ISSUER = 1024;
+/** Longest OIDC client id (providers issue far shorter ones; Keycloak allows 255). */
+export const MAX_OIDC_CLIENT_ID = 255;
+/** Longest OIDC custom claim namespace, often a URL: as long as an issuer. */
+export const MAX_OIDC_CLAIM_NAMESPACE = MAX_OIDC_ISSUER;
 const SELF_SIGNED_ISSUER = /^[A-Za-z0-9][A-Za-z0-9._~:/@+-]*$/;
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/;
 
@@ -230,11 +234,21 @@ export function resolveOidc(args: OidcArgs | undefined): OidcSettings | undefine
         throw new ConfigError("oidc", "must be an object", "give { issuer, clientId }");
     }
     const issuer = checkOidcIssuer(args.issuer);
-    const clientId = word("oidc.clientId", args.clientId, "the client id your OIDC provider issued for Portworx");
+    const clientId = word(
+        "oidc.clientId",
+        args.clientId,
+        "the client id your OIDC provider issued for Portworx",
+        MAX_OIDC_CLIENT_ID,
+    );
     const customClaimNamespace =
         args.customClaimNamespace === undefined
             ? undefined
-            : word("oidc.customClaimNamespace", args.customClaimNamespace, "the claim namespace, or leave it unset");
+            : word(
+                  "oidc.customClaimNamespace",
+                  args.customClaimNamespace,
+                  "the claim namespace, or leave it unset",
+                  MAX_OIDC_CLAIM_NAMESPACE,
+              );
     return { issuer, clientId, ...(customClaimNamespace === undefined ? {} : { customClaimNamespace }) };
 }
 

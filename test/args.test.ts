@@ -15,6 +15,7 @@ import {
     resolveSettings,
     type PortworxAuthArgs,
 } from "../components/args";
+import { argsFromConfig, configNames, type ConfigSource } from "../components/config";
 
 const BASE: PortworxAuthArgs = {
     namespace: "portworx",
@@ -83,6 +84,17 @@ describe("invalid configurations are refused, naming the field", () => {
         ["OIDC client id with whitespace", oidc({ clientId: "px\n" }), "oidc.clientId"],
         ["OIDC claim namespace empty", oidc({ customClaimNamespace: "" }), "oidc.customClaimNamespace"],
         ["OIDC claim namespace with a space", oidc({ customClaimNamespace: "a b" }), "oidc.customClaimNamespace"],
+        ["OIDC client id with a control character", oidc({ clientId: "px\u0007" }), "oidc.clientId"],
+        ["OIDC client id with an escape sequence", oidc({ clientId: "px\u001b[2J" }), "oidc.clientId"],
+        ["OIDC client id of 256 characters", oidc({ clientId: "p".repeat(256) }), "oidc.clientId"],
+        ["OIDC client id of a megabyte", oidc({ clientId: "p".repeat(1 << 20) }), "oidc.clientId"],
+        ["OIDC claim namespace with NUL", oidc({ customClaimNamespace: "px\u0000" }), "oidc.customClaimNamespace"],
+        ["OIDC claim namespace with DEL", oidc({ customClaimNamespace: "px\u007f" }), "oidc.customClaimNamespace"],
+        [
+            "OIDC claim namespace of 1025 characters",
+            oidc({ customClaimNamespace: "n".repeat(1025) }),
+            "oidc.customClaimNamespace",
+        ],
         ["unknown username claim", { ...BASE, usernameClaim: "uid" }, "usernameClaim"],
         ["username claim in upper case", { ...BASE, usernameClaim: "SUB" }, "usernameClaim"],
         ["unknown Stork mode", { ...BASE, stork: { mode: "helm" } }, "stork.mode"],
@@ -105,6 +117,50 @@ describe("invalid configurations are refused, naming the field", () => {
     ];
     test(`at least 25 cases (${table.length})`, () => assert.ok(table.length >= 25));
     for (const [title, args, field] of table) test(title, () => refuses(args, field));
+});
+
+describe("OIDC client id and claim namespace", () => {
+    test("are accepted up to their bounds", () => {
+        const oidc = {
+            issuer: "https://id.example.com",
+            clientId: "p".repeat(255),
+            customClaimNamespace: "n".repeat(1024),
+        };
+        const s = resolveSettings({ ...BASE, selfSigned: undefined, oidc });
+        assert.equal(s.oidc?.clientId.length, 255);
+        assert.equal(s.oidc?.customClaimNamespace?.length, 1024);
+    });
+    test("from stack config, the error names the config key and the fix, and never echoes the value", () => {
+        const config: Record<string, string> = {
+            namespace: "portworx",
+            storageClusterName: "px-cluster",
+            oidcIssuer: "https://id.example.com",
+            oidcClientId: "sentinel\u001b[2J",
+        };
+        const source: ConfigSource = {
+            keys: () => Object.keys(config),
+            get: (k) => config[k],
+            getSecret: () => undefined,
+            readFile: () => "",
+        };
+        const refusal = () => {
+            try {
+                resolveSettings(argsFromConfig(source));
+            } catch (e) {
+                assert.ok(e instanceof ConfigError);
+                return e.describe(configNames);
+            }
+            assert.fail("not refused");
+        };
+        assert.match(refusal(), /^oidcClientId: contains control characters\. Fix: remove them from the client id/);
+        assert.doesNotMatch(refusal(), /sentinel/);
+        config.oidcClientId = "px";
+        config.oidcCustomClaimNamespace = "n".repeat(2000);
+        assert.match(
+            refusal(),
+            /^oidcCustomClaimNamespace: is 2000 characters long; at most 1024 are allowed\. Fix: set the claim namespace/,
+        );
+    });
 });
 
 describe("valid configurations", () => {

@@ -423,6 +423,19 @@ describe("second review: ownership, literals, markers, overrides", () => {
         );
     });
 
+    test("adding a public key says so, not that portworx-auth is newer", () => {
+        const pem = crypto
+            .generateKeyPairSync("rsa", { modulusLength: 2048 })
+            .publicKey.export({ type: "spki", format: "pem" })
+            .toString();
+        const live = structuredClone(sampleLive()) as { spec: { env: Env[] } };
+        live.spec.env = (buildPlan(resolveSettings(BASE), sampleLive()).storageClusterPatch.spec as Spec).env!;
+        const args = { ...BASE, selfSigned: { issuer: "px.example.com", rsaPublicKey: pem } };
+        const notes = buildPlan(resolveSettings(args), live as never).notes.join("\n");
+        assert.match(notes, /Public keys are added: Portworx reads them only at start/);
+        assert.doesNotMatch(notes, /newer portworx-auth/);
+    });
+
     test("the public key fingerprint ignores line endings", () => {
         const pem = crypto
             .generateKeyPairSync("ec", { namedCurve: "P-256" })

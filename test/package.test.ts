@@ -189,10 +189,19 @@ describe("npm package", { timeout: 180_000 }, () => {
         );
     });
 
-    it("declares @pulumi/pulumi and @pulumi/kubernetes as peers, and points exports at the library", () => {
-        assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), ["@pulumi/kubernetes", "@pulumi/pulumi"]);
-        assert.equal(manifest.dependencies["@pulumi/pulumi"], undefined);
-        assert.equal(manifest.dependencies["@pulumi/kubernetes"], undefined);
+    it("declares the Pulumi packages as peers, every dependency as a caret range, and points exports at the library", () => {
+        assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), [
+            "@pulumi/kubernetes",
+            "@pulumi/pulumi",
+            "@pulumi/random",
+        ]);
+        for (const [name, range] of Object.entries({ ...manifest.dependencies, ...manifest.peerDependencies })) {
+            assert.match(range, /^\^[0-9]+\.[0-9]+\.[0-9]+$/, `${name} ${range}`);
+        }
+        assert.deepEqual(
+            Object.keys(manifest.dependencies).filter((d) => d.startsWith("@pulumi/")),
+            [],
+        );
         assert.deepEqual(manifest.exports["."], {
             types: "./dist/components/index.d.ts",
             require: "./dist/components/index.js",

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import * as YAML from "yaml";
-import { planStack } from "../cli/plan";
+import { planStack, stackConfig } from "../cli/plan";
 import { ConfigError } from "../components/errors";
 import { fixture, sampleLive } from "./harness";
 
@@ -120,6 +120,25 @@ describe("--live reads what kubectl writes", () => {
             await refuses(planStack("dev", file(YAML.stringify(live(mutate)))), "--live", problem);
         });
     }
+});
+
+describe("--stack is a name, never a path", () => {
+    for (const stack of ["../x", "..", "a/b", "/etc/passwd", "x/../../y", "a\\b", ""]) {
+        test(JSON.stringify(stack), () => {
+            const root = project("config: {}\n");
+            fs.writeFileSync(path.join(root, "Pulumi.x.yaml"), "config: {}\n");
+            assert.throws(
+                () => stackConfig(stack, root),
+                (e: unknown) =>
+                    e instanceof ConfigError && e.field === "--stack" && /is not a stack name.*Fix: /.test(e.message),
+            );
+        });
+    }
+    test("a name with dots and dashes is read", () => {
+        const root = project("config:\n  portworx-auth:storageClusterName: px-cluster\n");
+        fs.renameSync(path.join(root, "stacks", "Pulumi.t.yaml"), path.join(root, "stacks", "Pulumi.prod-eu.1.yaml"));
+        assert.ok(stackConfig("prod-eu.1", root));
+    });
 });
 
 describe("--stork-live", () => {

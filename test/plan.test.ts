@@ -238,6 +238,33 @@ describe("second review: config defaults and literal detection", () => {
         assert.doesNotMatch(renderPlan(plan, "t"), /hunter[23]/);
     });
 
+    test("every credential shape in a URL is redacted and makes the patch secret; a URL without one is not", async () => {
+        const withCredentials = [
+            "https://sentinel-token-1@git.example.com/repo",
+            "https://sentinel-token-2:@git.example.com",
+            "http://sentinel-user:sentinel-pw-3@proxy:3128",
+            "http://:sentinel-pw-4@proxy:3128",
+            "proxy=http://::sentinel-pw-5@proxy",
+        ];
+        const without = ["https://@host/", "https://:@host/", "https://host:8080/a@b", "https://host/?q=a@b", "a@b.c"];
+        const entries = [...withCredentials, ...without].map((value, i) => ({ name: `PX_PLAIN_${i}`, value }));
+        const l = sampleLive() as { spec: { env: { name: string; value?: string }[] } };
+        const first = l.spec.env.length;
+        l.spec.env.push(...entries);
+        const args = { namespace: "portworx", storageClusterName: "px-cluster", selfSigned: { issuer: "a.b" } };
+        const plan = buildPlan(resolveSettings(args), l);
+        assert.deepEqual(
+            plan.literalSecrets,
+            withCredentials.map((_, i) => `spec.env[${first + i}] PX_PLAIN_${i}`),
+        );
+        const text = renderPlan(plan, "t");
+        assert.doesNotMatch(text, /sentinel/);
+        for (const v of without) assert.ok(text.includes(v), `${v} is not a credential and stays readable`);
+        const run = await runScenario({ preview: false, live: l }, () => new PortworxAuth("px", args));
+        const spec = find(run.recorded, ":StorageClusterPatch").inputs.spec as Record<string, unknown>;
+        assert.ok(spec[SECRET_SIG] !== undefined, "the spec is wrapped as a secret");
+    });
+
     test("--stork-live where Stork is not a Deployment is refused, not ignored", () => {
         const r = spawnSync(
             process.execPath,

@@ -138,7 +138,21 @@ describe("token mint", () => {
                 },
             );
             assert.equal(wrong.code, 2);
-            assert.match(wrong.stderr, /does not fit the key/);
+            assert.match(
+                wrong.stderr,
+                new RegExp(`does not fit the key: mint signs with this (RSA|EC) key as ${alg} only`),
+            );
+            for (const other of ["RS512", "none"]) {
+                const r = await run(
+                    [...MINT_ADMIN, "--lifetime", "1h", "--key-file", "/k/private.pem", "--alg", other],
+                    {
+                        files,
+                    },
+                );
+                assert.equal(r.code, 2);
+                assert.match(r.stderr, new RegExp(`--alg ${other} does not fit the key: .* as ${alg} only;`));
+                assert.doesNotMatch(r.stderr, /signs RS256(?! only)/);
+            }
         }
     });
 });
@@ -291,6 +305,12 @@ describe("messages that state the real reason", () => {
         const r = await run([...MINT_ADMIN, "--lifetime", "1h", "--alg", "HS512"], { stdin: SECRET });
         assert.equal(r.code, 2);
         assert.match(r.stderr, /--alg HS512: mint signs shared-secret tokens with HS256 only/);
+        const none = await run([...MINT_ADMIN, "--lifetime", "1h", "--alg", "none"], { stdin: SECRET });
+        assert.equal(none.code, 2);
+        assert.match(none.stderr, /--alg none is not an algorithm mint signs with: HS256 with a shared secret/);
+        assert.doesNotMatch(none.stderr, /signs with a private key/);
+        const rs = await run([...MINT_ADMIN, "--lifetime", "1h", "--alg", "RS512"], { stdin: SECRET });
+        assert.match(rs.stderr, /--alg RS512 needs a PEM private key, but the key given is a shared secret/);
         assert.doesNotMatch(r.stderr, /needs a PEM private key/);
     });
 
