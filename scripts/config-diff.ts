@@ -6,8 +6,8 @@ import { execFileSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { pulumiConfig } from "../cli/stack-config";
-import { CONFIG_KEYS, PROJECT, typedValue } from "../components/config";
+import { checkDeclaredTypes, pulumiConfig } from "../cli/stack-config";
+import { CONFIG_KEYS, PROJECT } from "../components/config";
 import { ConfigError } from "../components/errors";
 import { generateStack, prng } from "./config-gen";
 
@@ -20,35 +20,24 @@ export interface OracleResult {
     environment?: boolean;
 }
 
-/**
- * Why the reader disagrees with Pulumi on a file, or undefined when it agrees. Pulumi's refusals
- * of a declared key's type or a missing required key are the program's too: the reader passes the
- * text and the program's typed reading (typedValue) must refuse it.
- */
+/** Why the reader (with Pulumi's check of declared types) disagrees with Pulumi on a file, or undefined. */
 export function disagreement(project: string, text: string, want: OracleResult): string | undefined {
     let got: ReturnType<typeof pulumiConfig> | undefined;
     let refusal: string | undefined;
     try {
-        got = pulumiConfig(project, text, { project: "Pulumi.yaml", stack: "case" });
+        const read = pulumiConfig(project, text, { project: "Pulumi.yaml", stack: "case" });
+        checkDeclaredTypes(project, read, "case");
+        got = read;
     } catch (e) {
         if (!(e instanceof ConfigError)) return `the reader threw ${String(e)}`;
         refusal = e.message;
     }
     if (want.error !== undefined) {
         if (!got) return undefined;
-        const m = /configuration (?:key|value) '([^']+)'/.exec(want.error);
-        const k = CONFIG_KEYS.find((c) => c.key === m?.[1]);
-        if (k) {
-            const v = got.values[`${PROJECT}:${k.key}`];
-            if (v === undefined && k.declared && k.default === undefined) return undefined;
-            // The plan does not read an encrypted value of a key that is not a secret: it refuses it.
-            if (got.secure.includes(`${PROJECT}:${k.key}`) && !k.secret) return undefined;
-            try {
-                if (v !== undefined) typedValue(k, v);
-            } catch (e) {
-                if (e instanceof ConfigError) return undefined;
-            }
-        }
+        // The plan does not read an encrypted value of a key that is not a secret: it refuses it.
+        const named = /configuration key '([^']+)'/.exec(want.error)?.[1];
+        const k = CONFIG_KEYS.find((c) => c.key === named);
+        if (k && !k.secret && got.secure.includes(`${PROJECT}:${k.key}`)) return undefined;
         return `Pulumi refuses (${want.error}); the reader passes ${JSON.stringify(got.values)}`;
     }
     if (!got) return `Pulumi passes ${JSON.stringify(want.values)}; the reader refuses: ${refusal}`;

@@ -134,7 +134,10 @@ function structured(r: Rng, depth: number, indent: string, anchors: string[]): s
     if (chance(r, 0.3)) {
         // Flow style.
         if (chance(r, 0.5)) {
-            const items = Array.from({ length: Math.floor(r() * 3) }, () => scalar(r).replace(/^!\S+ /, ""));
+            // `[-]`: yaml.v3 reads "-", the JS parser refuses the file (a refusal, not a misreading; not generated).
+            const items = Array.from({ length: Math.floor(r() * 3) }, () => scalar(r).replace(/^!\S+ /, "")).map((x) =>
+                x === "-" ? '"-"' : x,
+            );
             if (anchor) anchors.push(anchor);
             return `${prefix}[${items.join(", ")}]`;
         }
@@ -177,12 +180,16 @@ function keyName(r: Rng, key: string): string {
 export function generateStack(r: Rng): string {
     const anchors: string[] = [];
     const entries: string[] = [];
+    const used = new Set<string>(["storageClusterName"]);
     if (!chance(r, 0.05)) {
         entries.push(`${keyName(r, "storageClusterName")}: ${chance(r, 0.9) ? "px-cluster" : scalar(r)}`);
     }
     const n = Math.floor(r() * 6);
     for (let i = 0; i < n; i++) {
         const k = pick(r, CONFIG_KEYS);
+        // Two spellings of one key (bare and namespaced) reach Pulumi in Go map order: not comparable.
+        if (used.has(k.key)) continue;
+        used.add(k.key);
         const name = chance(r, 0.1) ? pick(r, OTHER_KEYS) : keyName(r, k.key);
         let v: string;
         if (chance(r, 0.08)) v = `\n    secure: ${pick(r, ["v1:abc", "AAAA", "x"])}`;
