@@ -331,8 +331,8 @@ export function decodeYaml(text: string, file: string): GoValue {
             }
             // yaml.v3: keys written in the map win over merged ones; of merged maps, the first wins.
             if (merge !== undefined) {
-                const target = YAML.isAlias(merge) ? merge.resolve(doc) : merge;
-                const sources = YAML.isSeq(target) ? target.items : [target];
+                // An alias must name a map; only a list written in place may list maps.
+                const sources = YAML.isSeq(merge) ? merge.items : [merge];
                 for (const src of sources) {
                     const v = decode(src);
                     if (v.t !== "map") {
