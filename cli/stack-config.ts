@@ -38,6 +38,8 @@ export interface PulumiConfig {
     secure: string[];
     /** Their ciphertexts, for tests that stand in a decrypter that returns the ciphertext. */
     ciphertexts: Record<string, string>;
+    /** The stack file has an `environment:` block (Pulumi ESC), whose values only `pulumi` can see. */
+    environment?: boolean;
     /** Keys whose values are lists or maps (passed as JSON text). */
     objects: string[];
     /** Unquoted values YAML reads as something else than their text: `2026.10` is passed as "2026.1". */
@@ -437,7 +439,8 @@ export function pulumiConfig(
     for (const [key, text] of defaults) {
         if (!(key in values) && !secure.includes(key)) values[key] = text;
     }
-    return { values, secure: secure.sort(), ciphertexts, objects, rewritten };
+    const environment = stack.t === "map" && stack.v.has("environment");
+    return { values, secure: secure.sort(), ciphertexts, objects, rewritten, ...(environment ? { environment } : {}) };
 }
 
 /**
@@ -458,6 +461,13 @@ export function checkDeclaredTypes(projectYaml: string, config: PulumiConfig, fi
         const full = key.includes(":") ? key : `${name.v}:${key}`;
         if (config.secure.includes(full)) continue; // Only pulumi can decrypt it; the plan refuses it on reading.
         const text = config.values[full];
+        if (text === undefined && config.environment) {
+            throw new ConfigError(
+                key,
+                `is not set in ${file}; it may come from the stack's environment: (Pulumi ESC), which the offline plan cannot read`,
+                `set ${key} in ${file} to plan offline, or check the stack with pulumi preview`,
+            );
+        }
         if (text === undefined) {
             throw new ConfigError(
                 key,

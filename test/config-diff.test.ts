@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
+import { checkDeclaredTypes, pulumiConfig } from "../cli/stack-config";
+import { ConfigError } from "../components/errors";
 import { cases, disagreement, type OracleResult } from "../scripts/config-diff";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -54,4 +56,17 @@ test("the comparison finds a value the reader reads differently, and a refusal P
     const refused = recorded.find((r) => r.name === "enabled: ~");
     assert.ok(refused?.pulumi.error);
     assert.match(disagreement(project, refused.text, { name: "x", values: {} }) ?? "", /the reader refuses: .*enabled/);
+});
+
+test("a stack with an environment: block is refused offline for a required key it leaves unset, saying why", () => {
+    const text = "environment:\n  - prod\nconfig:\n  portworx-auth:selfSignedIssuer: a.b\n";
+    const config = pulumiConfig(project, text, { project: "Pulumi.yaml", stack: "esc" });
+    assert.throws(
+        () => checkDeclaredTypes(project, config, "esc"),
+        (e: unknown) =>
+            e instanceof ConfigError &&
+            e.field === "storageClusterName" &&
+            /environment: \(Pulumi ESC\), which the offline plan cannot read/.test(e.message) &&
+            !/Pulumi refuses to run/.test(e.message),
+    );
 });
