@@ -143,7 +143,14 @@ function structured(r: Rng, depth: number, indent: string, anchors: string[]): s
         }
         const keys = [...new Set(Array.from({ length: Math.floor(r() * 3) }, () => pick(r, FIELDS)))];
         if (anchor) anchors.push(anchor);
-        return `${prefix}{${keys.map((k) => `${k}: ${scalar(r).replace(/^!\S+ /, "")}`).join(", ")}}`;
+        return `${prefix}{${keys
+            .map(
+                (k) =>
+                    `${k}: ${scalar(r)
+                        .replace(/^!\S+ /, "")
+                        .replace(/^-$/, '"-"')}`,
+            )
+            .join(", ")}}`;
     }
     const inner = `${indent}  `;
     const lines: string[] = [];
