@@ -18,7 +18,7 @@ import { buildPlan, REDACTED, renderPlan, type Plan } from "../components/plan";
 import type { LiveDeployment, LiveStorageCluster } from "../components/preflight";
 import { checkCluster, tenancyChecks, type LiveObject } from "../components/tenants";
 import { checkSuppliedValues } from "../components/trust";
-import { pulumiConfig, type PulumiConfig } from "./stack-config";
+import { checkDeclaredTypes, pulumiConfig, type PulumiConfig } from "./stack-config";
 import { runCommand } from "./io";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -69,7 +69,9 @@ export function stackConfig(stack: string, root = ROOT): PulumiConfig {
         );
     }
     const stackText = readNamed(rel, file, `fix ${rel}`);
-    return pulumiConfig(text, stackText, { project: "Pulumi.yaml", stack: rel });
+    const config = pulumiConfig(text, stackText, { project: "Pulumi.yaml", stack: rel });
+    checkDeclaredTypes(text, config, rel);
+    return config;
 }
 
 /** Stack names from `<stackConfigDir>/Pulumi.<stack>.yaml`; empty when the checkout has none. */

@@ -38,6 +38,10 @@ export interface PulumiConfig {
     secure: string[];
     /** Their ciphertexts, for tests that stand in a decrypter that returns the ciphertext. */
     ciphertexts: Record<string, string>;
+    /** The stack file has an `environment:` block (Pulumi ESC), whose values only `pulumi` can see. */
+    environment?: boolean;
+    /** Keys whose values are lists or maps (passed as JSON text). */
+    objects: string[];
     /** Unquoted values YAML reads as something else than their text: `2026.10` is passed as "2026.1". */
     rewritten: { key: string; written: string; passed: string }[];
 }
@@ -213,20 +217,67 @@ function at(file: string, lineCounter: YAML.LineCounter, offset: number | undefi
     return `${file} line ${line}, column ${col}`;
 }
 
-/** Decodes a YAML document as yaml.v3 decodes it into Go's `any`. */
+/** Go's fmt %v of a float64 (strconv 'g', shortest): the text of a map key YAML read as a float. */
+function goFmtFloat(f: number): string {
+    if (!Number.isFinite(f)) return Number.isNaN(f) ? "NaN" : f > 0 ? "+Inf" : "-Inf";
+    const [mant, e] = f.toExponential().split("e");
+    const exp = Number(e);
+    if (exp < -4 || exp >= 6) {
+        const sign = exp < 0 ? "-" : "+";
+        return `${mant}e${sign}${pad(Math.abs(exp), 2)}`;
+    }
+    return String(f);
+}
+
+/** A map key as Pulumi writes it into JSON: strings as they are, other scalars as Go's fmt %v. */
+function keyText(k: GoValue): string | undefined {
+    switch (k.t) {
+        case "str":
+        case "time":
+            return k.v;
+        case "null":
+            return "<nil>";
+        case "bool":
+        case "int":
+            return String(k.v);
+        case "float":
+            return goFmtFloat(k.v);
+        default:
+            return undefined;
+    }
+}
+
+/** What an explicit !!tag accepts, as yaml.v3 decodes a scalar with it into `any`. */
+const TAG_ACCEPTS: Record<string, GoValue["t"][]> = {
+    "!!int": ["int"],
+    "!!float": ["int", "float"],
+    "!!bool": ["bool"],
+    "!!null": ["null"],
+    "!!timestamp": ["time"],
+};
+
+/**
+ * Decodes the first YAML document of a file as yaml.v3 decodes it into Go's `any` (Pulumi reads
+ * only the first): YAML 1.2 scalars, merge keys (`<<`), explicit tags, aliases.
+ */
 export function decodeYaml(text: string, file: string): GoValue {
     const lineCounter = new YAML.LineCounter();
-    const doc = YAML.parseDocument(text.replace(/^\uFEFF/, ""), {
+    const docs = YAML.parseAllDocuments(text.replace(/^\uFEFF/, ""), {
         schema: "failsafe",
         uniqueKeys: true,
         prettyErrors: false,
         lineCounter,
     });
+    const doc = Array.isArray(docs) ? docs[0] : docs;
+    if (doc === undefined) return { t: "null" };
+    const fail = (offset: number | undefined, why: string, fix: string): never => {
+        throw new ConfigError(at(file, lineCounter, offset), why, fix);
+    };
     const problem = doc.errors[0];
     if (problem) {
         // The parser's message quotes the line; a stack file may hold a plain-text secret, so only say where.
-        throw new ConfigError(
-            at(file, lineCounter, problem.pos[0]),
+        fail(
+            problem.pos[0],
             `is not valid YAML (${problem.code.toLowerCase().replace(/_/g, " ")})`,
             "fix the file: every key `portworx-auth:NAME: value`, two-space indents, no tabs",
         );
@@ -235,25 +286,68 @@ export function decodeYaml(text: string, file: string): GoValue {
         if (node === null || node === undefined) return { t: "null" };
         if (YAML.isAlias(node)) return decode(node.resolve(doc));
         if (YAML.isScalar(node)) {
-            const text = String(node.value ?? "");
+            // The text before the parser applied a tag (it turns !!timestamp into a Date).
+            const text = typeof node.source === "string" ? node.source : String(node.value ?? "");
             const tag = node.tag?.replace(/^tag:yaml\.org,2002:/, "!!");
-            if (tag === "!!str" || (node.type !== "PLAIN" && node.type !== undefined)) return { t: "str", v: text };
-            return { ...resolvePlain(text), src: text };
+            if (tag === undefined) {
+                if (node.type !== "PLAIN" && node.type !== undefined) return { t: "str", v: text };
+                return { ...resolvePlain(text), src: text };
+            }
+            const accepts = TAG_ACCEPTS[tag];
+            // !!str, and tags YAML does not define, keep the text as written.
+            if (!accepts) return { t: "str", v: text };
+            const v = resolvePlain(text);
+            if (!accepts.includes(v.t)) {
+                fail(
+                    node.range?.[0],
+                    `is tagged ${tag}, but YAML does not read its value as one, so Pulumi refuses the file`,
+                    `remove the tag ${tag}, or quote the value`,
+                );
+            }
+            // yaml.v3 turns an int64 into a float for !!float, not a larger integer.
+            if (tag === "!!float" && v.t === "int" && (v.v < INT64_MIN || v.v > INT64_MAX)) {
+                fail(
+                    node.range?.[0],
+                    "is tagged !!float, but is an integer out of range, so Pulumi refuses the file",
+                    "remove the tag",
+                );
+            }
+            if (tag === "!!float" && v.t === "int") return { t: "float", v: Number(v.v), src: text };
+            return { ...v, src: text };
         }
         if (YAML.isSeq(node)) return { t: "seq", v: node.items.map(decode) };
         if (YAML.isMap(node)) {
             const m = new Map<string, GoValue>();
+            let merge: unknown;
             for (const pair of node.items) {
-                const key = decode(pair.key);
-                if (key.t !== "str") {
-                    const range = (pair.key as YAML.Node | null)?.range;
-                    throw new ConfigError(
-                        at(file, lineCounter, range?.[0]),
-                        "has a key that YAML reads as a number, boolean or null, which Pulumi refuses",
-                        "quote the key",
-                    );
+                const k = pair.key as YAML.Node | null;
+                if (YAML.isScalar(k) && k.value === "<<" && (k.type === "PLAIN" || k.tag?.endsWith(":merge"))) {
+                    merge = pair.value;
+                    continue;
                 }
-                m.set(key.v, decode(pair.value));
+                const key = keyText(decode(k));
+                if (key === undefined) {
+                    fail(k?.range?.[0], "has a list or a map as a key, which Pulumi refuses", "quote the key");
+                }
+                m.set(key as string, decode(pair.value));
+            }
+            // yaml.v3: keys written in the map win over merged ones; of merged maps, the first wins.
+            if (merge !== undefined) {
+                // An alias must name a map; only a list written in place may list maps.
+                const sources = YAML.isSeq(merge) ? merge.items : [merge];
+                for (const src of sources) {
+                    const v = decode(src);
+                    if (v.t !== "map") {
+                        fail(
+                            (merge as YAML.Node).range?.[0] ?? undefined,
+                            "merges (<<) something that is not a map, which Pulumi refuses",
+                            "merge a map or a list of maps",
+                        );
+                    }
+                    for (const [key, value] of (v as { v: Map<string, GoValue> }).v) {
+                        if (!m.has(key)) m.set(key, value);
+                    }
+                }
             }
             return { t: "map", v: m };
         }
@@ -311,6 +405,7 @@ export function pulumiConfig(
     const secure: string[] = [];
     const rewritten: PulumiConfig["rewritten"] = [];
     const ciphertexts: Record<string, string> = {};
+    const objects: string[] = [];
     const config = stack.t === "map" ? stack.v.get("config") : undefined;
     if (stack.t !== "null" && stack.t !== "map") {
         throw new ConfigError(
@@ -334,7 +429,9 @@ export function pulumiConfig(
             if (isSecure(value) && value.t === "map") ciphertexts[full] = (value.v.get("secure") as { v: string }).v;
             continue;
         }
-        values[full] = configText(value, `${files.stack} ${full}`).text;
+        const { text, object } = configText(value, `${files.stack} ${full}`);
+        values[full] = text;
+        if (object) objects.push(full);
         if (value.src !== undefined && value.t !== "str" && value.t !== "null" && values[full] !== value.src) {
             rewritten.push({ key: full, written: value.src, passed: values[full] });
         }
@@ -342,5 +439,57 @@ export function pulumiConfig(
     for (const [key, text] of defaults) {
         if (!(key in values) && !secure.includes(key)) values[key] = text;
     }
-    return { values, secure: secure.sort(), ciphertexts, rewritten };
+    const environment = stack.t === "map" && stack.v.has("environment");
+    return { values, secure: secure.sort(), ciphertexts, objects, rewritten, ...(environment ? { environment } : {}) };
+}
+
+/**
+ * Pulumi's check of the keys Pulumi.yaml declares with a `type:`, before the program runs
+ * (workspace.validateStackConfigValues): a required key must be set; a string must not be a list or
+ * map; an integer is decimal digits; a boolean is exactly true or false, so `enabled: ~` (passed as
+ * "") is refused. A ConfigError naming the key, as the plan's refusal.
+ */
+export function checkDeclaredTypes(projectYaml: string, config: PulumiConfig, file: string): void {
+    const project = decodeYaml(projectYaml, "Pulumi.yaml");
+    const name = project.t === "map" ? project.v.get("name") : undefined;
+    const decls = project.t === "map" ? project.v.get("config") : undefined;
+    if (decls?.t !== "map" || name?.t !== "str") return;
+    for (const key of [...decls.v.keys()].sort()) {
+        const decl = decls.v.get(key) as GoValue;
+        const type = decl.t === "map" ? decl.v.get("type") : undefined;
+        if (type?.t !== "str") continue;
+        const full = key.includes(":") ? key : `${name.v}:${key}`;
+        if (config.secure.includes(full)) continue; // Only pulumi can decrypt it; the plan refuses it on reading.
+        const text = config.values[full];
+        if (text === undefined && config.environment) {
+            throw new ConfigError(
+                key,
+                `is not set in ${file}; it may come from the stack's environment: (Pulumi ESC), which the offline plan cannot read`,
+                `set ${key} in ${file} to plan offline, or check the stack with pulumi preview`,
+            );
+        }
+        if (text === undefined) {
+            throw new ConfigError(
+                key,
+                `is not set in ${file}, and Pulumi.yaml declares it without a default, so Pulumi refuses to run`,
+                `pulumi config set ${key} VALUE`,
+            );
+        }
+        const object = config.objects.includes(full);
+        const ok =
+            type.v === "string"
+                ? !object
+                : type.v === "integer"
+                  ? !object && /^[+-]?[0-9]+$/.test(text) && BigInt(text) >= INT64_MIN && BigInt(text) <= INT64_MAX
+                  : type.v === "boolean"
+                    ? !object && (text === "true" || text === "false")
+                    : true;
+        if (!ok) {
+            throw new ConfigError(
+                key,
+                `is ${object ? "a list or a map" : JSON.stringify(text)} in ${file}, but Pulumi.yaml declares it ${type.v === "integer" ? "an integer" : `a ${type.v}`}, so Pulumi refuses to run`,
+                `pulumi config set ${key} VALUE${type.v === "boolean" ? " (true or false; YAML's yes, on and ~ are not)" : ""}`,
+            );
+        }
+    }
 }
