@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { checkDeclaredTypes, pulumiConfig } from "../cli/stack-config";
 import { CONFIG_KEYS, PROJECT } from "../components/config";
 import { ConfigError } from "../components/errors";
+import { runCommand } from "../cli/io";
 import { generateStack, prng } from "./config-gen";
 
 /** What Pulumi's loader made of a stack file (one line of the oracle's output). */
@@ -61,7 +62,7 @@ export function cases(seed: number, count: number): { name: string; text: string
     return Array.from({ length: count }, (_, i) => ({ name: `seed ${seed} #${i}`, text: generateStack(r) }));
 }
 
-function main(): void {
+function main(): number {
     const root = path.resolve(__dirname, "..");
     const project = fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8");
     const perSeed = Number(process.env.CONFIG_DIFF_COUNT ?? 3000);
@@ -102,7 +103,7 @@ function main(): void {
     }
     if (failed > 20) console.log(`\n(${failed - 20} more failures not printed)`);
     console.log(`${passed} passed, ${failed} failed`);
-    process.exitCode = failed ? 1 : 0;
+    return failed ? 1 : 0;
 }
 
-if (require.main === module) main();
+if (require.main === module) runCommand(main);

@@ -231,7 +231,12 @@ describe("bad arguments", () => {
     }
 
     const config: [string, string[], string, RegExp][] = [
-        ["lifetime with two units", [...MINT_ADMIN, "--lifetime", "1h30m"], SECRET, /--lifetime: is not a lifetime/],
+        [
+            "lifetime with two units",
+            [...MINT_ADMIN, "--lifetime", "1h30m"],
+            SECRET,
+            /--lifetime: is not a Portworx duration/,
+        ],
         ["a short shared secret", [...MINT_ADMIN, "--lifetime", "1h"], "SENTINEL-cli-secret", /shorter than 32 bytes/],
         ["a public key to mint with", [...MINT_ADMIN, "--lifetime", "1h"], RSA_PUBLIC, /not a PEM private key/],
     ];
