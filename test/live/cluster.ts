@@ -131,12 +131,17 @@ export interface Cluster {
     stop(): Promise<void>;
 }
 
-/** The built live tools' directories, joined for PATH (scripts/live-tools/build.sh builds them). */
+/**
+ * The built live tools' directories, joined for PATH (scripts/live-tools/build.sh builds them).
+ * PORTWORX_AUTH_LIVE_PROVIDER_DIR, a directory holding another pulumi-resource-kubernetes, goes
+ * first (README "Live suite": a provider built from newer source than the proxy serves).
+ */
 export function liveToolsPath(): string {
     const root = path.resolve(__dirname, "../..");
-    return execFileSync("bash", [path.join(root, "scripts/live-tools/build.sh"), "--path"], {
+    const built = execFileSync("bash", [path.join(root, "scripts/live-tools/build.sh"), "--path"], {
         encoding: "utf8",
     }).trim();
+    return [process.env.PORTWORX_AUTH_LIVE_PROVIDER_DIR, built].filter(Boolean).join(":");
 }
 
 export interface ClusterOptions {

@@ -39,12 +39,8 @@ import {
 } from "./objects";
 import { Project, type StackConfig } from "./pulumi";
 
-/**
- * The built tools' directories (test:live builds them first). PORTWORX_AUTH_LIVE_PROVIDER_DIR, a
- * directory holding another pulumi-resource-kubernetes, goes first (README "Live suite": a provider
- * built from newer source than the proxy serves).
- */
-const TOOLS = [process.env.PORTWORX_AUTH_LIVE_PROVIDER_DIR, liveToolsPath()].filter(Boolean).join(":");
+/** The built tools' directories (test:live builds them first). */
+const TOOLS = liveToolsPath();
 
 const CRDS = [
     { name: "operator 26.2.1 (released)", file: "storagecluster-crd-operator-26.2.1.yaml" },

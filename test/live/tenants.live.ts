@@ -4,23 +4,20 @@
 // before anything is written. The provider here (4.25.0) upserts classes, so a refusal can only
 // come from the component's own check. One API server, the released operator's CRD.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as jose from "jose";
 import * as YAML from "yaml";
 import { OWNER_ANNOTATION } from "../../components/tenants";
-import { startCluster, type Cluster, type Kube } from "./cluster";
+import { liveToolsPath, startCluster, type Cluster, type Kube } from "./cluster";
 import { planFor, scPath, secretPath } from "./expect";
 import { reindentQuotedContinuations } from "../schema";
 import { removeTemp, tempDir } from "./procs";
 import { Project, type StackConfig } from "./pulumi";
 
 const ROOT = path.resolve(__dirname, "../..");
-const TOOLS = execFileSync("bash", [path.join(ROOT, "scripts/live-tools/build.sh"), "--path"], {
-    encoding: "utf8",
-}).trim();
+const TOOLS = liveToolsPath();
 const ISSUER = "tenants.portworx-auth.test";
 const CLASSES = "/apis/storage.k8s.io/v1/storageclasses";
 
