@@ -15,7 +15,7 @@ import * as path from "node:path";
 import { configNames, PROJECT } from "../components/config";
 import { ConfigError } from "../components/errors";
 import { isoTime, tokenTimes } from "../components/tokens";
-import { listStacks, planConfig, SAMPLE_LIVE, stackConfig } from "./plan";
+import { listStacks, planConfig, SAMPLE_LIVE, stackConfig } from "./stack-plan";
 import type { PulumiConfig } from "./stack-config";
 
 /** Options of {@link planStacks}. */

@@ -72,6 +72,9 @@ export function versionedKey(role: KeyRole, version: string): string {
     return `${SECRET_KEYS[role]}.${version}`;
 }
 
+/** The prefix Portworx reads its auth settings under: every PX_ENV name starts with it. */
+export const PX_AUTH_PREFIX = "PORTWORX_AUTH_";
+
 /** Portworx env names. The component owns all of them: any it does not want is removed. */
 export const PX_ENV = {
     systemKey: "PORTWORX_AUTH_SYSTEM_KEY",

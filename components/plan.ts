@@ -15,6 +15,7 @@ import {
     parseKeysRevision,
     PUBLIC_KEY_FILES,
     PX_ENV,
+    STORK_ENV,
     SYSTEM_SECRET,
     type EnvVar,
     type Volume,
@@ -45,8 +46,7 @@ import {
     type LiveStorageCluster,
 } from "./preflight";
 import { tenancyManifests, tenancyNotes, type ClusterManifest } from "./tenants";
-import { TOKEN_SECRET_KEY } from "./tokens";
-import { ADMIN_TOKEN_SECRET } from "./writes";
+import { ADMIN_TOKEN_SECRET, TOKEN_SECRET_KEY } from "./tokens";
 
 export const STORAGE_CLUSTER_API_VERSION = "core.libopenstorage.org/v1";
 /** Keeps the key Secrets out of Stork and PX-Backup backups, as the operator does. */
@@ -448,7 +448,7 @@ function switchNotes(s: Settings, live: LiveStorageCluster | undefined | null, e
             "securityMode changes from env to operator: the operator takes over the same keys (px-system-secrets and secretName hold the values in use), every Portworx node restarts once, and the operator rebuilds Stork with its own issuer; tokens keep working.",
         );
     }
-    const issuer = (list: EnvVar[] | undefined) => list?.find((e) => e?.name === "PX_JWT_ISSUER")?.value;
+    const issuer = (list: EnvVar[] | undefined) => list?.find((e) => e?.name === STORK_ENV.jwtIssuer)?.value;
     const liveStork = issuer(live?.spec?.stork?.env);
     const wantStork = issuer(desiredStorkEnv(s));
     if (s.stork.mode === "operator" && liveStork && wantStork && liveStork !== wantStork) {

@@ -19,7 +19,7 @@ import {
 import type { LiveDeployment, LiveStorageCluster } from "./preflight";
 import { registerClusterChecks, registerTenancyClasses } from "./tenantResources";
 import { tenancyChecks } from "./tenants";
-import { mintToken, signingKeyFor, TOKEN_SECRET_KEY, tokenTimes, type TokenTimes } from "./tokens";
+import { ADMIN_TOKEN_SECRET, mintToken, signingKeyFor, TOKEN_SECRET_KEY, tokenTimes, type TokenTimes } from "./tokens";
 import { checkSuppliedValues } from "./trust";
 
 /** Bytes of entropy in each generated key; hex-encoded, so safe in env vars and YAML. */
@@ -479,9 +479,11 @@ export class PortworxAuth extends pulumi.ComponentResource {
         this.notes = fromPlan((p) => p.notes);
         this.adminToken = s.operator?.readAdminToken
             ? pulumi.secret(
-                  k8s.core.v1.Secret.get(`${name}-admin-token`, `${s.namespace}/px-admin-token`, child()).data.apply(
-                      (d) => Buffer.from(d?.["auth-token"] ?? "", "base64").toString("utf8") || undefined,
-                  ),
+                  k8s.core.v1.Secret.get(
+                      `${name}-admin-token`,
+                      `${s.namespace}/${ADMIN_TOKEN_SECRET}`,
+                      child(),
+                  ).data.apply((d) => Buffer.from(d?.[TOKEN_SECRET_KEY] ?? "", "base64").toString("utf8") || undefined),
               )
             : this.tokens.apply((m) => m.admin);
         this.tokenTimes = pulumi.output(s.tokens.map((t) => tokenTimes(t, now, s.tokenRenewBefore)));

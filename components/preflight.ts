@@ -1,6 +1,6 @@
 // Checks on the live StorageCluster before anything is written. Pure.
 import type { Settings } from "./settings";
-import { KEYS_REVISION_ENV, SYSTEM_SECRET, type EnvVar, type Volume } from "./env";
+import { KEYS_REVISION_ENV, PX_AUTH_PREFIX, PX_ENV, SYSTEM_SECRET, type EnvVar, type Volume } from "./env";
 
 /** The parts of a live StorageCluster this project reads. */
 export interface LiveStorageCluster {
@@ -78,12 +78,7 @@ export function hasAuthEnabledField(security: LiveSecurity | undefined | null): 
     );
 }
 
-const KEY_ENV = [
-    "PORTWORX_AUTH_SYSTEM_KEY",
-    "PORTWORX_AUTH_STORK_KEY",
-    "PORTWORX_AUTH_SYSTEM_APPS_KEY",
-    "PORTWORX_AUTH_JWT_SHAREDSECRET",
-];
+const KEY_ENV: readonly string[] = [PX_ENV.systemKey, PX_ENV.storkKey, PX_ENV.appsKey, PX_ENV.jwtSharedSecret];
 
 /**
  * What shows that authorization on this StorageCluster was set up by someone else, or undefined.
@@ -174,7 +169,7 @@ export function preflight(
     }
     (live.spec?.nodes ?? []).forEach((node, i) => {
         (node.env ?? []).forEach((e, j) => {
-            if (typeof e?.name === "string" && e.name.startsWith("PORTWORX_AUTH_")) {
+            if (typeof e?.name === "string" && e.name.startsWith(PX_AUTH_PREFIX)) {
                 findings.push({
                     field: `spec.nodes[${i}].env[${j}]`,
                     message: `StorageCluster ${id} sets ${e.name} for the nodes selected by spec.nodes[${i}]; per-node auth settings make a mixed cluster, where some nodes accept unauthenticated calls. Fix: remove ${e.name} from spec.nodes[${i}].env (kubectl edit storagecluster -n ${s.namespace} ${s.storageClusterName}) so every node uses the cluster-wide settings.`,

@@ -13,7 +13,7 @@
 import { ConfigError } from "./errors";
 import { flag, label, oneOf, subdomain } from "./names";
 import type { SecurityMode } from "./operator";
-import { checkTokenLifetime, checkWords, tokenUsername, type ResolvedToken } from "./tokens";
+import { ADMIN_TOKEN_SECRET, checkTokenLifetime, checkWords, tokenUsername, type ResolvedToken } from "./tokens";
 import type { UsernameClaim } from "./trust";
 
 /** The Secret each tenant namespace holds its token in, under `auth-token`, as Portworx documents. */
@@ -271,7 +271,7 @@ function resolveTenants(raw: unknown, ctx: TenancyContext): { namespaces: string
     }
     if (ctx.operatorMode) {
         // The operator's own tokens are `<secret>@<issuer>` (facts §2.2).
-        for (const s of ["px-admin-token", TENANT_SECRET_NAME]) {
+        for (const s of [ADMIN_TOKEN_SECRET, TENANT_SECRET_NAME]) {
             taken.set(key("sub", `${s}@${issuer}`), `the operator's ${s}`);
             taken.set(key("name", s), `the operator's ${s}`);
         }

@@ -50,6 +50,8 @@ export const MIN_TOKEN_LIFETIME_SECONDS = 3600;
 export const MAX_TOKEN_LIFETIME_SECONDS = 100 * 365 * 86400;
 /** The Secret key Portworx tooling and Stork read a token from. */
 export const TOKEN_SECRET_KEY = "auth-token";
+/** The Secret storkctl and `kubectl px` read an admin token from (stork `pkg/storkctl/clusterpair.go`). */
+export const ADMIN_TOKEN_SECRET = "px-admin-token";
 
 /**
  * Parses a Portworx lifetime: an integer followed by `s`, `m`, `h`, `d` or `y` (365 days), as

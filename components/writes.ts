@@ -3,12 +3,11 @@
 // Pure.
 import type { Settings } from "./settings";
 import { SYSTEM_SECRET } from "./env";
-import { tenancyWrites } from "./tenants";
+import { ADMIN_TOKEN_SECRET } from "./tokens";
+import { TENANT_SECRET_NAME, tenancyWrites } from "./tenants";
 
-/** The Secret storkctl and `kubectl px` read an admin token from (stork `pkg/storkctl/clusterpair.go`). */
-export const ADMIN_TOKEN_SECRET = "px-admin-token";
 /** Token Secrets the operator owns in its namespace in its own security mode (facts §2.2). */
-export const OPERATOR_TOKEN_SECRETS: readonly string[] = [ADMIN_TOKEN_SECRET, "px-user-token"];
+export const OPERATOR_TOKEN_SECRETS: readonly string[] = [ADMIN_TOKEN_SECRET, TENANT_SECRET_NAME];
 
 /** One object this project writes, and the argument that named it. */
 export interface Write {
