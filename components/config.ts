@@ -417,7 +417,7 @@ export function checkKnownKeys(keys: readonly string[]): void {
             `is not a ${PROJECT} config key, so it would be ignored`,
             near
                 ? `did you mean ${near}? pulumi config rm ${key} && pulumi config set ${near} VALUE`
-                : `remove it (pulumi config rm ${key}); the keys are listed under "Config reference" in README.md`,
+                : `remove it (pulumi config rm ${key}); the keys are listed in docs/config-reference.md`,
         );
     }
 }

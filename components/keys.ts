@@ -232,7 +232,7 @@ export function planKeys(
             if (before !== version && !mine.some((r) => r.version === version)) {
                 findings.push({
                     field: field.arg,
-                    message: `this cluster's apps key (the key the operator signs with) is version "${before}": before Stork had a key of its own, rotation.storkKey (stack config rotationStorkKey) versioned it, so version "${version}" would rotate it, and an apps key rotation can stop the operator's roll (README "Runbook"). Fix: set ${field.arg} (stack config ${field.config}) to "${before}"; rotate it later on its own if you mean to.`,
+                    message: `this cluster's apps key (the key the operator signs with) is version "${before}": before Stork had a key of its own, rotation.storkKey (stack config rotationStorkKey) versioned it, so version "${version}" would rotate it, and an apps key rotation can stop the operator's roll (docs/runbook.md). Fix: set ${field.arg} (stack config ${field.config}) to "${before}"; rotate it later on its own if you mean to.`,
                 });
             }
         }

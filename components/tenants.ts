@@ -646,7 +646,7 @@ export interface ClusterCheck {
 export function tenancyChecks(t: Tenancy | undefined, owner: string): ClusterCheck[] {
     if (!t) return [];
     const taken = (field: string, what: string, name: string, kubectl: string) =>
-        `${field}: ${what} ${name} already exists and is not this stack's (no ${OWNER_ANNOTATION}: ${owner}), so creating it would fail (pulumi-kubernetes 4.29 and later) or silently take it over (earlier). Nothing was written. Fix: delete it (kubectl delete ${kubectl} ${name}; volumes and snapshots made from it keep the secrets they were made with), give ${field} another name, or adopt it if it is the one planned: kubectl annotate ${kubectl} ${name} ${OWNER_ANNOTATION}=${owner}, then pulumi import it into this stack (README "Tenants").`;
+        `${field}: ${what} ${name} already exists and is not this stack's (no ${OWNER_ANNOTATION}: ${owner}), so creating it would fail (pulumi-kubernetes 4.29 and later) or silently take it over (earlier). Nothing was written. Fix: delete it (kubectl delete ${kubectl} ${name}; volumes and snapshots made from it keep the secrets they were made with), give ${field} another name, or adopt it if it is the one planned: kubectl annotate ${kubectl} ${name} ${OWNER_ANNOTATION}=${owner}, then pulumi import it into this stack (docs/tenants.md).`;
     return [
         ...t.tenants.map((ns, i) => ({
             apiVersion: "v1",

@@ -1,4 +1,4 @@
-// `npm run docs`: writes Pulumi.yaml's `config:` block and the README's config reference (between
+// `npm run docs`: writes Pulumi.yaml's `config:` block and docs/config-reference.md (between
 // the config-reference markers and nowhere else) from the declarations in components/config.ts.
 // test/config-reference.test.ts fails when either drifts from them.
 import * as fs from "node:fs";
@@ -8,6 +8,8 @@ import * as YAML from "yaml";
 import { CONFIG_KEYS, PROJECT, type ConfigKey } from "../components/config";
 import { runCommand } from "../cli/io";
 
+/** The page that holds the config reference, between the markers. */
+export const REFERENCE_FILE = "docs/config-reference.md";
 export const START = "<!-- config-reference:start -->";
 export const END = "<!-- config-reference:end -->";
 
@@ -21,7 +23,7 @@ function code(value: unknown): string {
     return `\`${text.replace(/\|/g, "\\|")}\``;
 }
 
-/** The README's config reference, from the declarations, as Markdown (before Prettier). Pure. */
+/** The config reference (docs/config-reference.md), from the declarations, as Markdown (before Prettier). Pure. */
 export function renderConfigReference(keys: readonly ConfigKey[] = CONFIG_KEYS): string {
     const declared = keys.filter((k) => k.declared);
     const outside = keys.filter((k) => !k.declared);
@@ -69,7 +71,7 @@ export function writeProjectConfig(pulumiYaml: string, keys: readonly ConfigKey[
     return doc.toString({ lineWidth: 0 });
 }
 
-/** The section as stored in the README: Prettier-formatted with the project's settings. */
+/** The section as stored in the page: Prettier-formatted with the project's settings. */
 export async function formattedReference(
     readmePath: string,
     keys: readonly ConfigKey[] = CONFIG_KEYS,
@@ -82,11 +84,11 @@ export async function formattedReference(
 export function readSection(readme: string): string {
     const start = readme.indexOf(START);
     const end = readme.indexOf(END);
-    if (start < 0 || end < start) throw new Error(`README.md needs ${START} followed by ${END}`);
+    if (start < 0 || end < start) throw new Error(`${REFERENCE_FILE} needs ${START} followed by ${END}`);
     return readme.slice(start + START.length, end).trim();
 }
 
-/** The README with only the text between the markers replaced. */
+/** The page with only the text between the markers replaced. */
 export function replaceSection(readme: string, section: string): string {
     readSection(readme);
     const start = readme.indexOf(START) + START.length;
@@ -99,12 +101,12 @@ async function main(): Promise<number> {
     const write = (file: string, after: string) => {
         const before = fs.readFileSync(file, "utf8");
         if (after !== before) fs.writeFileSync(file, after);
-        process.stdout.write(`${path.basename(file)} ${after === before ? "already up to date" : "updated"}\n`);
+        process.stdout.write(`${path.relative(root, file)} ${after === before ? "already up to date" : "updated"}\n`);
     };
     const project = path.join(root, "Pulumi.yaml");
     write(project, writeProjectConfig(fs.readFileSync(project, "utf8")));
-    const readmePath = path.join(root, "README.md");
-    write(readmePath, replaceSection(fs.readFileSync(readmePath, "utf8"), await formattedReference(readmePath)));
+    const reference = path.join(root, REFERENCE_FILE);
+    write(reference, replaceSection(fs.readFileSync(reference, "utf8"), await formattedReference(reference)));
     return 0;
 }
 

@@ -1,4 +1,4 @@
-// One declaration per config key: Pulumi.yaml's `config:` block and the README's config reference
+// One declaration per config key: Pulumi.yaml's `config:` block and docs/config-reference.md
 // are what `npm run docs` makes of components/config.ts, and the declarations fit the component.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -10,6 +10,7 @@ import {
     END,
     formattedReference,
     readSection,
+    REFERENCE_FILE,
     renderConfigReference,
     replaceSection,
     START,
@@ -17,11 +18,11 @@ import {
 } from "../scripts/config-reference";
 
 const ROOT = path.resolve(__dirname, "..");
-const README = path.join(ROOT, "README.md");
+const README = path.join(ROOT, REFERENCE_FILE);
 const PULUMI_YAML = fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8");
 
 describe("config reference", () => {
-    it("README.md matches the declarations (run `npm run docs` when this fails)", async () => {
+    it("docs/config-reference.md matches the declarations (run `npm run docs` when this fails)", async () => {
         const expected = await formattedReference(README);
         assert.equal(readSection(fs.readFileSync(README, "utf8")), expected.trim());
     });

@@ -81,7 +81,7 @@ describe("output through pipes", { concurrency: false }, () => {
 
     before(() => {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pxauth-pipes-"));
-        big = checkout(path.join(tmp, "big"), [...PLAN_FILES, "scripts", "README.md", ".prettierrc.json"]);
+        big = checkout(path.join(tmp, "big"), [...PLAN_FILES, "scripts", "docs", ".prettierrc.json"]);
         for (const f of fs.readdirSync(path.join(big, "stacks"))) {
             if (f !== "Pulumi.dev.yaml") fs.rmSync(path.join(big, "stacks", f));
         }
@@ -161,7 +161,7 @@ describe("output through pipes", { concurrency: false }, () => {
         const r = sh(big, ["--import", "tsx", "scripts/config-reference.ts"], "| cat");
         assert.match(
             clean(r).toString("utf8"),
-            /^Pulumi\.yaml (already up to date|updated)\nREADME\.md (already up to date|updated)\n$/,
+            /^Pulumi\.yaml (already up to date|updated)\ndocs\/config-reference\.md (already up to date|updated)\n$/,
         );
     });
 });

@@ -206,8 +206,8 @@ describe("workflows", () => {
         assert.equal(step.with?.["stack-name"], "${{ matrix.stack }}");
         assert.equal(step.with?.["cloud-url"], "${{ secrets.PULUMI_BACKEND_URL }}");
         assert.equal(step.env?.PULUMI_CONFIG_PASSPHRASE, "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
-        // Every secret the workflow reads is listed in the README, under its exact name.
-        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        // Every secret the workflow reads is listed in the docs, under its exact name.
+        const readme = fs.readFileSync(path.join(ROOT, "docs", "previews-and-drift.md"), "utf8");
         for (const f of [PREVIEW, DRIFT]) {
             const named = [...new Set([...read(f).matchAll(/secrets\.([A-Z0-9_]+)/g)].map((m) => m[1]))];
             assert.ok(named.includes("PULUMI_BACKEND_URL") && named.includes("PULUMI_CONFIG_PASSPHRASE"), f);
