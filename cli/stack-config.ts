@@ -421,9 +421,20 @@ export function pulumiConfig(
             `write each key as ${name}:KEY: VALUE under config:`,
         );
     }
+    const spelled = new Map<string, string>();
     for (const [key, value] of config?.t === "map" ? config.v : []) {
         // `ns:config:key` is the old spelling of `ns:key`.
         const full = key.includes(":") ? key.replace(/^([^:]+):config:/, "$1:") : `${name}:${key}`;
+        const other = spelled.get(full);
+        if (other !== undefined) {
+            // Pulumi keeps one of them in Go's map order, which changes from run to run (checked against its loader).
+            throw new ConfigError(
+                `${files.stack} config`,
+                `sets ${full} twice, as ${other} and as ${key} (directly or through a merge <<), and Pulumi takes either at random`,
+                `keep one of ${other} and ${key}`,
+            );
+        }
+        spelled.set(full, key);
         if (containsSecure(value)) {
             secure.push(full);
             if (isSecure(value) && value.t === "map") ciphertexts[full] = (value.v.get("secure") as { v: string }).v;
