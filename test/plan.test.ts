@@ -279,3 +279,22 @@ describe("second review: config defaults and literal detection", () => {
         assert.doesNotMatch(r.stderr, /\n\s+at /);
     });
 });
+
+test("a refusal of a value YAML converted says it was converted, and how to quote it", async () => {
+    const root = tmpProject("conv", {});
+    const file = path.join(root, "stacks", "Pulumi.conv.yaml");
+    fs.writeFileSync(
+        file,
+        "config:\n  portworx-auth:storageClusterName: px-cluster\n  portworx-auth:selfSignedIssuer: px.example.com\n  portworx-auth:rotationSystemKey: 2026-11-01\n",
+    );
+    await assert.rejects(
+        planStack("conv", SAMPLE, root),
+        (e: Error) =>
+            /YAML read the unquoted 2026-11-01 as a date, and Pulumi passes "2026-11-01 00:00:00 \+0000 UTC", which must be a short version string/.test(
+                e.message,
+            ) && /Fix: quote it in the stack file \(rotationSystemKey: "2026-11-01"\)/.test(e.message),
+    );
+    // Quoted, it is the text as written, and plans.
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("2026-11-01", '"2026-11-01"'));
+    assert.equal((await planStack("conv", SAMPLE, root)).ok, true);
+});
