@@ -298,3 +298,15 @@ test("a refusal of a value YAML converted says it was converted, and how to quot
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("2026-11-01", '"2026-11-01"'));
     assert.equal((await planStack("conv", SAMPLE, root)).ok, true);
 });
+
+test("key files named in config are read from the project directory, as Pulumi reads them, whatever the shell's folder", () => {
+    // stacks/Pulumi.prod.yaml names examples/keys/prod-rsa-public.pem, relative to the project directory.
+    const sub = path.join(ROOT, "examples", "keys");
+    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "cli", "plan.ts"), "--stack", "prod"], {
+        cwd: sub,
+        encoding: "utf8",
+    });
+    assert.equal(r.stderr, "");
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /verified with RSA public key/);
+});
