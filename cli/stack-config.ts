@@ -28,6 +28,8 @@ export type GoValue = (
 ) & {
     /** An unquoted scalar's text as written. */
     src?: string;
+    /** A map's keys as written, by key (null for a null key): merged into a map of string keys, a key keeps its text. */
+    written?: Map<string, string | null>;
 };
 
 /** What the program is handed: PULUMI_CONFIG's values and PULUMI_CONFIG_SECRET_KEYS. */
@@ -318,18 +320,28 @@ export function decodeYaml(text: string, file: string): GoValue {
         if (YAML.isSeq(node)) return { t: "seq", v: node.items.map(decode) };
         if (YAML.isMap(node)) {
             const m = new Map<string, GoValue>();
+            const written = new Map<string, string | null>();
             let merge: unknown;
+            // yaml.v3 makes a map[string]any when every written key is a string, and decodes merged keys
+            // into it as their text (`2026.10` stays "2026.10"); otherwise a map[any]any of YAML's values.
+            let stringKeys = true;
             for (const pair of node.items) {
                 const k = pair.key as YAML.Node | null;
                 if (YAML.isScalar(k) && k.value === "<<" && (k.type === "PLAIN" || k.tag?.endsWith(":merge"))) {
                     merge = pair.value;
                     continue;
                 }
-                const key = keyText(decode(k));
+                const decoded = decode(k);
+                if (decoded.t !== "str") stringKeys = false;
+                const key = keyText(decoded);
                 if (key === undefined) {
                     fail(k?.range?.[0], "has a list or a map as a key, which Pulumi refuses", "quote the key");
                 }
                 m.set(key as string, decode(pair.value));
+                if (decoded.t === "null") written.set(key as string, null);
+                else if (YAML.isScalar(k)) {
+                    written.set(key as string, typeof k.source === "string" ? k.source : String(k.value ?? ""));
+                }
             }
             // yaml.v3: keys written in the map win over merged ones; of merged maps, the first wins.
             if (merge !== undefined) {
@@ -344,12 +356,20 @@ export function decodeYaml(text: string, file: string): GoValue {
                             "merge a map or a list of maps",
                         );
                     }
-                    for (const [key, value] of (v as { v: Map<string, GoValue> }).v) {
-                        if (!m.has(key)) m.set(key, value);
+                    const from = v as { v: Map<string, GoValue>; written?: Map<string, string | null> };
+                    for (const [key, value] of from.v) {
+                        const text = from.written?.has(key) ? (from.written.get(key) as string | null) : key;
+                        // A null key does not decode into a string: yaml.v3 drops the entry.
+                        if (stringKeys && text === null) continue;
+                        const as = stringKeys ? (text as string) : key;
+                        if (!m.has(as)) {
+                            m.set(as, value);
+                            written.set(as, text);
+                        }
                     }
                 }
             }
-            return { t: "map", v: m };
+            return { t: "map", v: m, written };
         }
         return { t: "null" };
     };
