@@ -259,12 +259,37 @@ const TAG_ACCEPTS: Record<string, GoValue["t"][]> = {
 };
 
 /**
+ * yaml.v3 reads a `-` followed by `,`, `]` or `}` in a flow collection (`[-]`, `{a: -}`) as the text
+ * "-"; the JS parser, following the YAML spec, takes it for a block list and refuses the file. Such a
+ * `-` is quoted before parsing, which reads it as the same text.
+ */
+function quoteFlowDashes(text: string): string {
+    if (!/-[,\]}]/.test(text)) return text;
+    const at: number[] = [];
+    const walk = (t: unknown, flow: boolean): void => {
+        if (Array.isArray(t)) {
+            for (const x of t) walk(x, flow);
+            return;
+        }
+        if (typeof t !== "object" || t === null) return;
+        const tok = t as { type?: unknown; offset?: unknown };
+        if (flow && tok.type === "seq-item-ind" && typeof tok.offset === "number") {
+            if (/[,\]}]/.test(text[tok.offset + 1] ?? "")) at.push(tok.offset);
+        }
+        for (const v of Object.values(t)) walk(v, flow || tok.type === "flow-collection");
+    };
+    for (const tok of new YAML.Parser().parse(text)) walk(tok, false);
+    for (const o of [...new Set(at)].sort((a, b) => b - a)) text = `${text.slice(0, o)}"-"${text.slice(o + 1)}`;
+    return text;
+}
+
+/**
  * Decodes the first YAML document of a file as yaml.v3 decodes it into Go's `any` (Pulumi reads
  * only the first): YAML 1.2 scalars, merge keys (`<<`), explicit tags, aliases.
  */
 export function decodeYaml(text: string, file: string): GoValue {
     const lineCounter = new YAML.LineCounter();
-    const docs = YAML.parseAllDocuments(text.replace(/^\uFEFF/, ""), {
+    const docs = YAML.parseAllDocuments(quoteFlowDashes(text.replace(/^\uFEFF/, "")), {
         schema: "failsafe",
         uniqueKeys: true,
         prettyErrors: false,

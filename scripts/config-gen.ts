@@ -134,23 +134,14 @@ function structured(r: Rng, depth: number, indent: string, anchors: string[]): s
     if (chance(r, 0.3)) {
         // Flow style.
         if (chance(r, 0.5)) {
-            // `[-]`: yaml.v3 reads "-", the JS parser refuses the file (a refusal, not a misreading; not generated).
-            const items = Array.from({ length: Math.floor(r() * 3) }, () => scalar(r).replace(/^!\S+ /, "")).map((x) =>
-                x === "-" ? '"-"' : x,
-            );
+            // `[-]`: yaml.v3 reads "-", which the JS parser refuses unless the reader quotes it first.
+            const items = Array.from({ length: Math.floor(r() * 3) }, () => scalar(r).replace(/^!\S+ /, ""));
             if (anchor) anchors.push(anchor);
             return `${prefix}[${items.join(", ")}]`;
         }
         const keys = [...new Set(Array.from({ length: Math.floor(r() * 3) }, () => pick(r, FIELDS)))];
         if (anchor) anchors.push(anchor);
-        return `${prefix}{${keys
-            .map(
-                (k) =>
-                    `${k}: ${scalar(r)
-                        .replace(/^!\S+ /, "")
-                        .replace(/^-$/, '"-"')}`,
-            )
-            .join(", ")}}`;
+        return `${prefix}{${keys.map((k) => `${k}: ${scalar(r).replace(/^!\S+ /, "")}`).join(", ")}}`;
     }
     const inner = `${indent}  `;
     const lines: string[] = [];
