@@ -114,7 +114,7 @@ describe("npm run plan", () => {
         const root = tmpProject("bare", { selfSignedIssuer: "a.b" });
         await assert.rejects(
             planStack("bare", SAMPLE, root),
-            /^ConfigError: storageClusterName: is not set, and Pulumi.yaml declares it without a default/,
+            /^ConfigError: storageClusterName: is not set in stacks\/Pulumi\.bare\.yaml, and Pulumi\.yaml declares it without a default/,
         );
         const declared = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).config as Record<
             string,
