@@ -28,6 +28,8 @@ export type GoValue = (
 ) & {
     /** An unquoted scalar's text as written. */
     src?: string;
+    /** A map's keys as written, by key (null for a null key): merged into a map of string keys, a key keeps its text. */
+    written?: Map<string, string | null>;
 };
 
 /** What the program is handed: PULUMI_CONFIG's values and PULUMI_CONFIG_SECRET_KEYS. */
@@ -257,12 +259,37 @@ const TAG_ACCEPTS: Record<string, GoValue["t"][]> = {
 };
 
 /**
+ * yaml.v3 reads a `-` followed by `,`, `]` or `}` in a flow collection (`[-]`, `{a: -}`) as the text
+ * "-"; the JS parser, following the YAML spec, takes it for a block list and refuses the file. Such a
+ * `-` is quoted before parsing, which reads it as the same text.
+ */
+function quoteFlowDashes(text: string): string {
+    if (!/-[,\]}]/.test(text)) return text;
+    const at: number[] = [];
+    const walk = (t: unknown, flow: boolean): void => {
+        if (Array.isArray(t)) {
+            for (const x of t) walk(x, flow);
+            return;
+        }
+        if (typeof t !== "object" || t === null) return;
+        const tok = t as { type?: unknown; offset?: unknown };
+        if (flow && tok.type === "seq-item-ind" && typeof tok.offset === "number") {
+            if (/[,\]}]/.test(text[tok.offset + 1] ?? "")) at.push(tok.offset);
+        }
+        for (const v of Object.values(t)) walk(v, flow || tok.type === "flow-collection");
+    };
+    for (const tok of new YAML.Parser().parse(text)) walk(tok, false);
+    for (const o of [...new Set(at)].sort((a, b) => b - a)) text = `${text.slice(0, o)}"-"${text.slice(o + 1)}`;
+    return text;
+}
+
+/**
  * Decodes the first YAML document of a file as yaml.v3 decodes it into Go's `any` (Pulumi reads
  * only the first): YAML 1.2 scalars, merge keys (`<<`), explicit tags, aliases.
  */
 export function decodeYaml(text: string, file: string): GoValue {
     const lineCounter = new YAML.LineCounter();
-    const docs = YAML.parseAllDocuments(text.replace(/^\uFEFF/, ""), {
+    const docs = YAML.parseAllDocuments(quoteFlowDashes(text.replace(/^\uFEFF/, "")), {
         schema: "failsafe",
         uniqueKeys: true,
         prettyErrors: false,
@@ -318,18 +345,28 @@ export function decodeYaml(text: string, file: string): GoValue {
         if (YAML.isSeq(node)) return { t: "seq", v: node.items.map(decode) };
         if (YAML.isMap(node)) {
             const m = new Map<string, GoValue>();
+            const written = new Map<string, string | null>();
             let merge: unknown;
+            // yaml.v3 makes a map[string]any when every written key is a string, and decodes merged keys
+            // into it as their text (`2026.10` stays "2026.10"); otherwise a map[any]any of YAML's values.
+            let stringKeys = true;
             for (const pair of node.items) {
                 const k = pair.key as YAML.Node | null;
                 if (YAML.isScalar(k) && k.value === "<<" && (k.type === "PLAIN" || k.tag?.endsWith(":merge"))) {
                     merge = pair.value;
                     continue;
                 }
-                const key = keyText(decode(k));
+                const decoded = decode(k);
+                if (decoded.t !== "str") stringKeys = false;
+                const key = keyText(decoded);
                 if (key === undefined) {
                     fail(k?.range?.[0], "has a list or a map as a key, which Pulumi refuses", "quote the key");
                 }
                 m.set(key as string, decode(pair.value));
+                if (decoded.t === "null") written.set(key as string, null);
+                else if (YAML.isScalar(k)) {
+                    written.set(key as string, typeof k.source === "string" ? k.source : String(k.value ?? ""));
+                }
             }
             // yaml.v3: keys written in the map win over merged ones; of merged maps, the first wins.
             if (merge !== undefined) {
@@ -344,12 +381,20 @@ export function decodeYaml(text: string, file: string): GoValue {
                             "merge a map or a list of maps",
                         );
                     }
-                    for (const [key, value] of (v as { v: Map<string, GoValue> }).v) {
-                        if (!m.has(key)) m.set(key, value);
+                    const from = v as { v: Map<string, GoValue>; written?: Map<string, string | null> };
+                    for (const [key, value] of from.v) {
+                        const text = from.written?.has(key) ? (from.written.get(key) as string | null) : key;
+                        // A null key does not decode into a string: yaml.v3 drops the entry.
+                        if (stringKeys && text === null) continue;
+                        const as = stringKeys ? (text as string) : key;
+                        if (!m.has(as)) {
+                            m.set(as, value);
+                            written.set(as, text);
+                        }
                     }
                 }
             }
-            return { t: "map", v: m };
+            return { t: "map", v: m, written };
         }
         return { t: "null" };
     };
@@ -421,9 +466,20 @@ export function pulumiConfig(
             `write each key as ${name}:KEY: VALUE under config:`,
         );
     }
+    const spelled = new Map<string, string>();
     for (const [key, value] of config?.t === "map" ? config.v : []) {
         // `ns:config:key` is the old spelling of `ns:key`.
         const full = key.includes(":") ? key.replace(/^([^:]+):config:/, "$1:") : `${name}:${key}`;
+        const other = spelled.get(full);
+        if (other !== undefined) {
+            // Pulumi keeps one of them in Go's map order, which changes from run to run (checked against its loader).
+            throw new ConfigError(
+                `${files.stack} config`,
+                `sets ${full} twice, as ${other} and as ${key} (directly or through a merge <<), and Pulumi takes either at random`,
+                `keep one of ${other} and ${key}`,
+            );
+        }
+        spelled.set(full, key);
         if (containsSecure(value)) {
             secure.push(full);
             if (isSecure(value) && value.t === "map") ciphertexts[full] = (value.v.get("secure") as { v: string }).v;

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { resolveSettings, type Settings } from "../components/args";
-import { argsFromConfig, PROJECT, type ConfigSource } from "../components/config";
+import { argsFromConfig, configNames, PROJECT, type ConfigSource } from "../components/config";
 import { ConfigError } from "../components/errors";
 import { deploymentShape, storageClusterShape, type ShapeProblem } from "../components/liveShape";
 import { buildPlan, REDACTED, renderPlan, type Plan } from "../components/plan";
@@ -229,6 +229,23 @@ export async function planStack(
     return planConfig(stackConfig(stack, root), stack, livePath, root, storkLivePath, clusterObjectsPath);
 }
 
+/** What YAML made of an unquoted value: a boolean, a date or a number. */
+function convertedTo(passed: string): string {
+    return /^(true|false)$/.test(passed) ? "a boolean" : /^[0-9]{4}-/.test(passed) ? "a date" : "a number";
+}
+
+/** A refusal of a value YAML converted says so: the user wrote something else than what is refused. */
+export function explainConverted(e: ConfigError, config: PulumiConfig): ConfigError {
+    const key = configNames(e.field);
+    const r = config.rewritten.find((x) => x.key === `${PROJECT}:${key}`);
+    if (!r) return e;
+    return new ConfigError(
+        e.field,
+        `YAML read the unquoted ${r.written} as ${convertedTo(r.passed)}, and Pulumi passes "${r.passed}", which ${e.problem}`,
+        `quote it in the stack file (${key}: "${r.written}"), or ${e.fix}`,
+    );
+}
+
 /** {@link planStack} for config already read. */
 export async function planConfig(
     config: PulumiConfig,
@@ -239,7 +256,12 @@ export async function planConfig(
     /** `kubectl get namespaces,storageclasses,volumesnapshotclasses -o yaml` output; unread when unset. */
     clusterObjectsPath?: string,
 ): Promise<{ text: string; ok: boolean; plan: Plan }> {
-    const s = await settingsFromConfig(config, root);
+    let s;
+    try {
+        s = await settingsFromConfig(config, root);
+    } catch (e) {
+        throw e instanceof ConfigError ? explainConverted(e, config) : e;
+    }
     const sample = path.resolve(livePath) === path.resolve(root, SAMPLE_LIVE);
     const want = {
         kind: "StorageCluster",
@@ -303,7 +325,7 @@ export async function planConfig(
             .filter((r) => r.key.startsWith(`${PROJECT}:`))
             .map(
                 (r) =>
-                    `${r.key.slice(PROJECT.length + 1)}: the stack file has ${r.written} unquoted, which YAML reads as a ${/^(true|false)$/.test(r.passed) ? "boolean" : /^[0-9]{4}-/.test(r.passed) ? "date" : "number"}, so Pulumi passes "${r.passed}". Quote it ("${r.written}") if you meant the text.`,
+                    `${r.key.slice(PROJECT.length + 1)}: the stack file has ${r.written} unquoted, which YAML reads as ${convertedTo(r.passed)}, so Pulumi passes "${r.passed}". Quote it ("${r.written}") if you meant the text.`,
             ),
     ];
     if (notices.length) {

@@ -164,7 +164,7 @@ export function preflight(
     if (s.securityMode === "env" && securityAuthOn(security)) {
         findings.push({
             field: "securityMode",
-            message: `StorageCluster ${id} has spec.security.enabled: true${security?.auth?.enabled === true ? " and spec.security.auth.enabled: true" : ""}, so the operator owns the PORTWORX_AUTH_* keys and would overwrite what env mode writes. Fix: set securityMode: "operator" to work with the operator's security, or turn the operator's authorization off first (spec.security.enabled: false; where the CRD has spec.security.auth.enabled, setting that false instead keeps TLS on).`,
+            message: `StorageCluster ${id} has spec.security.enabled: true${security?.auth?.enabled === true ? " and spec.security.auth.enabled: true" : ""}, so the operator owns the PORTWORX_AUTH_* keys and would overwrite what env mode writes. Fix: keep securityMode: "operator" to work with the operator's security; or, to move to env mode, (1) turn the operator's authorization off: kubectl patch storagecluster ${s.storageClusterName} -n ${s.namespace} --type merge -p '{"spec":{"security":{"auth":{"enabled":false}}}}' (keeps TLS on; if the operator's CRD has no spec.security.auth.enabled, use '{"spec":{"security":{"enabled":false}}}'), (2) run pulumi up again with securityMode: "env" right away: between the two steps the nodes accept calls without a token.`,
         });
     }
     (live.spec?.nodes ?? []).forEach((node, i) => {

@@ -134,23 +134,14 @@ function structured(r: Rng, depth: number, indent: string, anchors: string[]): s
     if (chance(r, 0.3)) {
         // Flow style.
         if (chance(r, 0.5)) {
-            // `[-]`: yaml.v3 reads "-", the JS parser refuses the file (a refusal, not a misreading; not generated).
-            const items = Array.from({ length: Math.floor(r() * 3) }, () => scalar(r).replace(/^!\S+ /, "")).map((x) =>
-                x === "-" ? '"-"' : x,
-            );
+            // `[-]`: yaml.v3 reads "-", which the JS parser refuses unless the reader quotes it first.
+            const items = Array.from({ length: Math.floor(r() * 3) }, () => scalar(r).replace(/^!\S+ /, ""));
             if (anchor) anchors.push(anchor);
             return `${prefix}[${items.join(", ")}]`;
         }
         const keys = [...new Set(Array.from({ length: Math.floor(r() * 3) }, () => pick(r, FIELDS)))];
         if (anchor) anchors.push(anchor);
-        return `${prefix}{${keys
-            .map(
-                (k) =>
-                    `${k}: ${scalar(r)
-                        .replace(/^!\S+ /, "")
-                        .replace(/^-$/, '"-"')}`,
-            )
-            .join(", ")}}`;
+        return `${prefix}{${keys.map((k) => `${k}: ${scalar(r).replace(/^!\S+ /, "")}`).join(", ")}}`;
     }
     const inner = `${indent}  `;
     const lines: string[] = [];
@@ -176,8 +167,10 @@ function structured(r: Rng, depth: number, indent: string, anchors: string[]): s
 const OTHER_KEYS = ["kubernetes:context", "other:a", "other:b", "aws:region"];
 
 /** The key as written: namespaced, bare, or the old `ns:config:key` spelling. */
-function keyName(r: Rng, key: string): string {
+function keyName(r: Rng, key: string, spelled?: Map<string, string>): string {
     const p = r();
+    const same = spelled?.get(key);
+    if (same !== undefined) return same;
     if (p < 0.6) return `${PROJECT}:${key}`;
     if (p < 0.85) return key;
     return `${PROJECT}:config:${key}`;
@@ -188,16 +181,19 @@ export function generateStack(r: Rng): string {
     const anchors: string[] = [];
     const entries: string[] = [];
     const used = new Set<string>(["storageClusterName"]);
+    // How each key is written: two spellings of one key reach Pulumi in Go map order (the reader refuses them).
+    const spelled = new Map<string, string>();
     if (!chance(r, 0.05)) {
-        entries.push(`${keyName(r, "storageClusterName")}: ${chance(r, 0.9) ? "px-cluster" : scalar(r)}`);
+        spelled.set("storageClusterName", keyName(r, "storageClusterName"));
+        entries.push(`${spelled.get("storageClusterName")}: ${chance(r, 0.9) ? "px-cluster" : scalar(r)}`);
     }
     const n = Math.floor(r() * 6);
     for (let i = 0; i < n; i++) {
         const k = pick(r, CONFIG_KEYS);
-        // Two spellings of one key (bare and namespaced) reach Pulumi in Go map order: not comparable.
         if (used.has(k.key)) continue;
         used.add(k.key);
         const name = chance(r, 0.1) ? pick(r, OTHER_KEYS) : keyName(r, k.key);
+        if (!OTHER_KEYS.includes(name)) spelled.set(k.key, name);
         let v: string;
         if (chance(r, 0.08)) v = `\n    secure: ${pick(r, ["v1:abc", "AAAA", "x"])}`;
         else if (k.type === "json" || chance(r, 0.1)) v = structured(r, 0, "  ", anchors);
@@ -209,7 +205,7 @@ export function generateStack(r: Rng): string {
     let head = "";
     if (chance(r, 0.08)) {
         // A merge key over the whole config block.
-        head = `base: &base\n  ${keyName(r, "selfSignedIssuer")}: px.example.com\n  ${keyName(r, "enabled")}: ${scalar(r)}\n`;
+        head = `base: &base\n  ${keyName(r, "selfSignedIssuer", spelled)}: px.example.com\n  ${keyName(r, "enabled", spelled)}: ${scalar(r)}\n`;
         config = `  <<: *base\n${config}`;
     }
     if (chance(r, 0.05)) head += `environment:\n  - ${pick(r, ["prod", "team/shared"])}\n`;

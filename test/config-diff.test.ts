@@ -70,3 +70,24 @@ test("a stack with an environment: block is refused offline for a required key i
             !/Pulumi refuses to run/.test(e.message),
     );
 });
+
+test("two spellings of one key are refused: Pulumi keeps either, in Go's map order (seed 1 #2278)", () => {
+    const files = { project: "Pulumi.yaml", stack: "Pulumi.dev.yaml" };
+    for (const text of [
+        "config:\n  portworx-auth:storageClusterName: x\n  portworx-auth:enabled: true\n  enabled: false\n",
+        "base: &base\n  enabled: 'yes'\nconfig:\n  <<: *base\n  storageClusterName: x\n  portworx-auth:enabled: true\n",
+        "config:\n  storageClusterName: x\n  portworx-auth:config:storageClusterName: y\n",
+    ]) {
+        assert.throws(
+            () => pulumiConfig(project, text, files),
+            (e: unknown) => e instanceof ConfigError && /sets portworx-auth:\w+ twice, as .* at random/.test(e.message),
+        );
+    }
+    // One spelling, merged and written: the written value wins, as in yaml.v3.
+    const one = pulumiConfig(
+        project,
+        "base: &base\n  enabled: 'yes'\nconfig:\n  <<: *base\n  storageClusterName: x\n  enabled: true\n",
+        files,
+    );
+    assert.equal(one.values["portworx-auth:enabled"], "true");
+});

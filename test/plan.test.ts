@@ -114,7 +114,7 @@ describe("npm run plan", () => {
         const root = tmpProject("bare", { selfSignedIssuer: "a.b" });
         await assert.rejects(
             planStack("bare", SAMPLE, root),
-            /^ConfigError: storageClusterName: is not set in stacks\/Pulumi.bare.yaml, and Pulumi.yaml declares it without a default/,
+            /^ConfigError: storageClusterName: is not set in stacks\/Pulumi\.bare\.yaml, and Pulumi\.yaml declares it without a default/,
         );
         const declared = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")).config as Record<
             string,
@@ -278,4 +278,35 @@ describe("second review: config defaults and literal detection", () => {
         assert.match(r.stderr, /--stork-live: only applies with storkMode deployment in securityMode env/);
         assert.doesNotMatch(r.stderr, /\n\s+at /);
     });
+});
+
+test("a refusal of a value YAML converted says it was converted, and how to quote it", async () => {
+    const root = tmpProject("conv", {});
+    const file = path.join(root, "stacks", "Pulumi.conv.yaml");
+    fs.writeFileSync(
+        file,
+        "config:\n  portworx-auth:storageClusterName: px-cluster\n  portworx-auth:selfSignedIssuer: px.example.com\n  portworx-auth:rotationSystemKey: 2026-11-01\n",
+    );
+    await assert.rejects(
+        planStack("conv", SAMPLE, root),
+        (e: Error) =>
+            /YAML read the unquoted 2026-11-01 as a date, and Pulumi passes "2026-11-01 00:00:00 \+0000 UTC", which must be a short version string/.test(
+                e.message,
+            ) && /Fix: quote it in the stack file \(rotationSystemKey: "2026-11-01"\)/.test(e.message),
+    );
+    // Quoted, it is the text as written, and plans.
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("2026-11-01", '"2026-11-01"'));
+    assert.equal((await planStack("conv", SAMPLE, root)).ok, true);
+});
+
+test("key files named in config are read from the project directory, as Pulumi reads them, whatever the shell's folder", () => {
+    // stacks/Pulumi.prod.yaml names examples/keys/prod-rsa-public.pem, relative to the project directory.
+    const sub = path.join(ROOT, "examples", "keys");
+    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "cli", "plan.ts"), "--stack", "prod"], {
+        cwd: sub,
+        encoding: "utf8",
+    });
+    assert.equal(r.stderr, "");
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /verified with RSA public key/);
 });

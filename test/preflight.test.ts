@@ -48,3 +48,13 @@ test("no finding ever carries a value from spec.env", () => {
     live.spec.nodes = [{ env: [{ name: "PORTWORX_AUTH_JWT_SHAREDSECRET", value: "sentinel-node-secret" }] }];
     for (const f of preflight(settings, live)) assert.doesNotMatch(f.message, /sentinel/);
 });
+
+test("moving from operator to env mode: the fix is a command to run, then pulumi up", () => {
+    const live = sampleLive() as { spec: Record<string, unknown> };
+    live.spec.security = { enabled: true, auth: { enabled: true } };
+    const f = preflight(settings, live).find((x) => x.field === "securityMode");
+    assert.match(
+        f?.message ?? "",
+        /Fix: .*\(1\) .*kubectl patch storagecluster px-cluster -n portworx --type merge -p '\{"spec":\{"security":\{"auth":\{"enabled":false\}\}\}\}'.*\(2\) run pulumi up again with securityMode: "env"/,
+    );
+});
