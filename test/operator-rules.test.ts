@@ -293,7 +293,10 @@ describe("spec.security.auth.enabled and TLS", () => {
         for (const sec of [{ enabled: true }, { enabled: true, auth: { enabled: true }, tls: TLS }]) {
             const [f] = buildPlan(resolveSettings(BASE), liveWith({ security: sec })).findings;
             assert.equal(f?.field, "securityMode");
-            assert.match(f?.message ?? "", /Fix: set securityMode: "operator".*spec\.security\.auth\.enabled/);
+            assert.match(
+                f?.message ?? "",
+                /Fix: keep securityMode: "operator".*kubectl patch storagecluster.*spec\.security\.auth\.enabled/,
+            );
         }
     });
 
