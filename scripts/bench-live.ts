@@ -14,7 +14,7 @@ import { performance } from "node:perf_hooks";
 import * as YAML from "yaml";
 import { liveToolsPath, startCluster, type Cluster, type Kube } from "../test/live/cluster";
 import { scPath } from "../test/live/expect";
-import { createNamespace, createStorageCluster, installStorageClusterCrd } from "../test/live/objects";
+import { createNamespace, createStorageCluster, installStorageClusterCrd, liveOf } from "../test/live/objects";
 import { removeTemp, tempDir } from "../test/live/procs";
 import { Project, type StackConfig } from "../test/live/pulumi";
 import { stackConfig } from "../cli/plan";
@@ -118,15 +118,6 @@ export function countRequests(events: any[]): Requests {
     }
     return out;
 }
-
-/** The parts of a server object the component's read returns that it plans with. */
-const liveOf = (o: any) => ({
-    apiVersion: o.apiVersion,
-    kind: o.kind,
-    metadata: o.metadata,
-    spec: o.spec,
-    status: o.status,
-});
 
 /** A Pulumi.yaml for a program of the bench's own. */
 const projectYaml = (name: string, main: string) =>

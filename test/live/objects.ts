@@ -12,6 +12,16 @@ import { scPath } from "./expect";
 const ROOT = path.resolve(__dirname, "../..");
 export const fixture = (f: string): string => fs.readFileSync(path.join(ROOT, "test/fixtures", f), "utf8");
 
+/** The parts of a server object buildPlan reads, as the component's reads return them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API server's objects are untyped JSON
+export const liveOf = (o: any) => ({
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    metadata: o.metadata,
+    spec: o.spec,
+    status: o.status,
+});
+
 // The user's own entries, as an operator-installed cluster carries them; every one must survive.
 export const USER_ENV: EnvVar[] = [
     { name: "PX_HTTP_PROXY", value: "http://proxy.invalid:3128" },

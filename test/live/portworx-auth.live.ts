@@ -31,6 +31,7 @@ import {
     createStorageCluster as createStorageClusterOn,
     fixture,
     installStorageClusterCrd,
+    liveOf,
     USER_AUTOPILOT_ENV,
     USER_ENV,
     USER_STORK_ENV,
@@ -55,15 +56,6 @@ const names = (l: { name: string }[]) => l.map((e) => e.name);
 const same = (a: unknown, b: unknown, message: string) => assert.ok(a !== undefined && a === b, message);
 const differ = (a: unknown, b: unknown, message: string) => assert.ok(a !== b, message);
 const ownedPx = (env: EnvVar[] | undefined) => (env ?? []).filter((e) => OWNED_PX_ENV.includes(e.name));
-
-/** The parts of a server object buildPlan reads, as the component's reads return them. */
-const liveOf = (o: any) => ({
-    apiVersion: o.apiVersion,
-    kind: o.kind,
-    metadata: o.metadata,
-    spec: o.spec,
-    status: o.status,
-});
 
 for (const crd of CRDS) {
     describe(`StorageCluster CRD of ${crd.name}`, () => {
