@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as YAML from "yaml";
 import { resolveSettings, type Settings } from "../components/args";
-import { argsFromConfig, configNames, PROJECT, type ConfigSource } from "../components/config";
+import { argsFromConfig, CONFIG_KEYS, configNames, PROJECT, type ConfigSource } from "../components/config";
 import { ConfigError } from "../components/errors";
 import { deploymentShape, storageClusterShape, type ShapeProblem } from "../components/liveShape";
 import { buildPlan, REDACTED, renderPlan, type Plan } from "../components/plan";
@@ -237,6 +237,8 @@ function convertedTo(passed: string): string {
 /** A refusal of a value YAML converted says so: the user wrote something else than what is refused. */
 export function explainConverted(e: ConfigError, config: PulumiConfig): ConfigError {
     const key = configNames(e.field);
+    // Never echo a secret key's value, converted or not.
+    if (CONFIG_KEYS.find((k) => k.key === key)?.secret) return e;
     const r = config.rewritten.find((x) => x.key === `${PROJECT}:${key}`);
     if (!r) return e;
     return new ConfigError(

@@ -299,6 +299,19 @@ test("a refusal of a value YAML converted says it was converted, and how to quot
     assert.equal((await planStack("conv", SAMPLE, root)).ok, true);
 });
 
+test("a converted secret value is refused without being echoed", async () => {
+    const root = tmpProject("convsecret", {});
+    fs.writeFileSync(
+        path.join(root, "stacks", "Pulumi.convsecret.yaml"),
+        "config:\n  portworx-auth:storageClusterName: px-cluster\n  portworx-auth:selfSignedIssuer: px.example.com\n  portworx-auth:sharedSecret: 0x1234567890abcdef\n",
+    );
+    await assert.rejects(planStack("convsecret", SAMPLE, root), (e: Error) => {
+        assert.match(e.message, /sharedSecret/);
+        assert.doesNotMatch(e.message, /1234567890abcdef|1311768467294899695|YAML read the unquoted/i);
+        return true;
+    });
+});
+
 test("key files named in config are read from the project directory, as Pulumi reads them, whatever the shell's folder", () => {
     // stacks/Pulumi.prod.yaml names examples/keys/prod-rsa-public.pem, relative to the project directory.
     const sub = path.join(ROOT, "examples", "keys");
