@@ -93,6 +93,17 @@ interface Decision {
     secrets: Record<SecretId, Record<string, string>>;
 }
 
+/** The child resources a program may depend on, by component. */
+interface Children {
+    storageClusterPatch: k8s.apiextensions.CustomResourcePatch;
+    keySecrets: k8s.core.v1.SecretPatch[];
+    tokenSecrets: k8s.core.v1.SecretPatch[];
+}
+
+// Outside the class: the package schema is inferred from its properties, and a Patch resource has no
+// schema type other languages could name.
+const childrenOf = new WeakMap<PortworxAuth, Children>();
+
 /** Resource options of `PortworxAuth`, and the clock tests pin. */
 export interface PortworxAuthOptions extends pulumi.ComponentResourceOptions {
     /**
@@ -150,6 +161,27 @@ export class PortworxAuth extends pulumi.ComponentResource {
      * expires (ISO 8601, UTC). Not secret: names and times, never a token.
      */
     public readonly tokenTimes: pulumi.Output<TokenTimes[]>;
+
+    /**
+     * The patch of the StorageCluster, registered after the key Secrets and Stork's wiring: depend on
+     * it to run once the cluster has been asked to turn authorization on. TypeScript only.
+     *
+     * @example
+     * new k8s.core.v1.ConfigMap("after-auth", { data: {} }, { dependsOn: [auth.storageClusterPatch] });
+     */
+    get storageClusterPatch(): k8s.apiextensions.CustomResourcePatch {
+        return (childrenOf.get(this) as Children).storageClusterPatch;
+    }
+
+    /** The patches of the Secrets that hold the keys (`px-system-secrets`, and `secretName` when it holds one). TypeScript only. */
+    get keySecrets(): k8s.core.v1.SecretPatch[] {
+        return [...(childrenOf.get(this) as Children).keySecrets];
+    }
+
+    /** The patches of the Secrets that hold minted tokens (`tokens[i].secretName`, then `px-admin-token`). TypeScript only. */
+    get tokenSecrets(): k8s.core.v1.SecretPatch[] {
+        return [...(childrenOf.get(this) as Children).tokenSecrets];
+    }
 
     constructor(name: string, args: PortworxAuthArgs, opts?: PortworxAuthOptions) {
         const { now: clock, ...resourceOptions } = opts ?? {};
@@ -322,6 +354,8 @@ export class PortworxAuth extends pulumi.ComponentResource {
             v: Record<KeyRole, string | undefined>,
         ) => ("role" in src ? (v[src.role] as string) : readKey(secrets, src.copy, this));
         const before: pulumi.Resource[] = [];
+        const keySecrets: k8s.core.v1.SecretPatch[] = [];
+        const tokenSecrets: k8s.core.v1.SecretPatch[] = [];
         // What every key Secret holds, from the decision and every key's generator at once.
         const keySecretData = pulumi
             .all([decided, generated.system, generated.apps, generated.stork, generated.shared, givenShared])
@@ -344,7 +378,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
         // SecretPatch keeps its data secret itself.
         for (const ks of planKeys(s, undefined).secrets) {
             const ignoreChanges = keySecretIgnoreChanges(s, ks);
-            before.push(
+            keySecrets.push(
                 new k8s.core.v1.SecretPatch(
                     `${name}-${ks.role}`,
                     {
@@ -356,6 +390,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
                 ),
             );
         }
+        before.push(...keySecrets);
         const now = clock ?? Math.floor(Date.now() / 1000);
         if (!Number.isInteger(now) || now < 0) {
             throw new pulumi.ResourceError(
@@ -386,7 +421,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
                   ? this.sharedSecret.apply((shared) => mint(shared))
                   : pulumi.all([this.sharedSecret, ...rsa]).apply(([shared, pem, pub]) => mint(shared, pem, pub));
         s.tokens.forEach((t, i) => {
-            new k8s.core.v1.SecretPatch(
+            const patch = new k8s.core.v1.SecretPatch(
                 `${name}-token-${t.name}`,
                 {
                     metadata: objects.tokenSecrets[i].metadata,
@@ -396,9 +431,10 @@ export class PortworxAuth extends pulumi.ComponentResource {
                 // A tenant's volumes name its Secret in their PVs: never empty it under them.
                 t.tenant ? kept() : child(),
             );
+            tokenSecrets.push(patch);
         });
         if (objects.adminTokenSecret) {
-            new k8s.core.v1.SecretPatch(
+            const patch = new k8s.core.v1.SecretPatch(
                 `${name}-px-admin-token`,
                 {
                     metadata: objects.adminTokenSecret.metadata,
@@ -407,6 +443,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
                 },
                 child(),
             );
+            tokenSecrets.push(patch);
         }
         registerTenancyClasses(name, objects, owner, child());
 
@@ -450,7 +487,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
                       ),
               )
             : undefined;
-        new k8s.apiextensions.CustomResourcePatch(
+        const storageClusterPatch = new k8s.apiextensions.CustomResourcePatch(
             `${name}-storagecluster`,
             {
                 apiVersion: STORAGE_CLUSTER_API_VERSION,
@@ -463,6 +500,8 @@ export class PortworxAuth extends pulumi.ComponentResource {
             },
             kept(storkPatch ? [...before, storkPatch] : before),
         );
+
+        childrenOf.set(this, { storageClusterPatch, keySecrets, tokenSecrets });
 
         this.secretName = pulumi.output(s.secretName);
         // Say it in every preview and update: nodes restart, keys rotate, clusters need steps. In the

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import * as crypto from "node:crypto";
 import { describe, test } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import * as jose from "jose";
 import { PortworxAuth, type PortworxAuthArgs } from "../components";
 import {
@@ -101,6 +102,35 @@ for (const preview of [false, true]) {
                 assert.equal(md.annotations["pulumi.com/patchFieldManager"], "portworx-auth", r.name);
                 assert.equal(md.annotations["pulumi.com/patchForce"], "true", r.name);
             }
+        });
+
+        test("its child resources are exposed, so a program can depend on the StorageCluster patch and the Secrets", async () => {
+            let auth: PortworxAuth | undefined;
+            const { rejections } = await runScenario({ live: sampleLive(), preview }, () => {
+                auth = new PortworxAuth("px", { ...BASE, tokens: [{ name: "ci", roles: ["system.view"] }] });
+                new k8s.core.v1.ConfigMap(
+                    "after",
+                    { data: {} },
+                    { dependsOn: [auth.storageClusterPatch, ...auth.keySecrets, ...auth.tokenSecrets] },
+                );
+            });
+            assert.deepEqual(rejections, []);
+            const a = auth as PortworxAuth;
+            assert.equal(a.keySecrets.length, 2);
+            assert.deepEqual(
+                (recordedOptions.get("after")?.dependsOn ?? []).sort(),
+                [
+                    "px-storagecluster",
+                    "px-keys",
+                    "px-system-keys",
+                    "px-token-admin",
+                    "px-token-ci",
+                    "px-px-admin-token",
+                ].sort(),
+            );
+            // A copy: a caller cannot change what the component holds.
+            a.keySecrets.pop();
+            assert.equal(a.keySecrets.length, 2);
         });
 
         test("two components in one stack, one per cluster, do not collide", async () => {
