@@ -1,26 +1,37 @@
-// The thin shell: turns the pure core's plan into Pulumi resources.
+// The thin shell: registers what the pure core decided.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import { resolveSettings, type PortworxAuthArgs, type Settings } from "./args";
-import { ConfigError, fieldNamer } from "./errors";
-import { PUBLIC_KEY_FILES, storkKeyRole, type KeyRole } from "./env";
-import { liveShapeRefusal } from "./liveShape";
-import { planKeys, type KeySource, type LiveSecretKeys, type SecretId } from "./keys";
 import {
-    buildPlan,
+    decide as decideRun,
+    keyMaterial,
+    keyValue,
+    Refusal,
+    secretsToRead,
+    type Candidates,
+    type Decision,
+    type KeyMaterial,
+    type SecretRead,
+} from "./decision";
+import { ConfigError, fieldNamer, type FieldNamer } from "./errors";
+import { PUBLIC_KEY_FILES, storkKeyRole, type KeyRole } from "./env";
+import { planKeys } from "./keys";
+import {
     keySecretIgnoreChanges,
     keySecretManifest,
     objectManifests,
     STORAGE_CLUSTER_API_VERSION,
+    type Manifest,
+    type ObjectManifests,
     type Plan,
     type Restarts,
 } from "./plan";
 import type { LiveDeployment, LiveStorageCluster } from "./preflight";
 import { registerClusterChecks, registerTenancyClasses } from "./tenantResources";
 import { tenancyChecks } from "./tenants";
-import { ADMIN_TOKEN_SECRET, mintToken, signingKeyFor, TOKEN_SECRET_KEY, tokenTimes, type TokenTimes } from "./tokens";
-import { checkSuppliedValues } from "./trust";
+import { ADMIN_TOKEN_SECRET, mintTokens, TOKEN_SECRET_KEY, tokenTimes, type TokenTimes } from "./tokens";
+import { checkSuppliedValues, type SuppliedValues } from "./trust";
 
 /** Bytes of entropy in each generated key; hex-encoded, so safe in env vars and YAML. */
 const KEY_BYTES = 32;
@@ -46,23 +57,6 @@ class StorageClusterRead extends k8s.apiextensions.CustomResource {
     }
 }
 
-/** A key read back from a live Secret, or a ResourceError naming the missing data key (never a value). */
-function readKey(
-    secrets: Record<SecretId, Record<string, string>>,
-    at: { secret: SecretId; key: string },
-    resource: pulumi.Resource,
-): string {
-    const b64 = secrets[at.secret]?.[at.key];
-    if (b64 === undefined) {
-        throw new pulumi.ResourceError(
-            `the live cluster refers to data key ${at.key} of Secret ${at.secret}, which has no such key, so the key in use cannot be kept. Fix: restore that data key (pods that restart now fail to start), or remove the reference from the StorageCluster and run again to generate a new key`,
-            resource,
-            true,
-        );
-    }
-    return Buffer.from(b64, "base64").toString("utf8");
-}
-
 /** A supplied secret as a secret Output; unset stays unset. */
 function secretInput(v: pulumi.Input<string> | undefined): pulumi.Output<string> | undefined {
     return v === undefined ? undefined : pulumi.secret(v);
@@ -73,24 +67,313 @@ function base64(value: string): string {
 }
 
 /**
- * The named outputs of one resource as one object. They share their resources, so nested applies
- * keep all that pulumi.all would (it makes two more Outputs per field, and copies each value).
+ * `f` of several inputs' values (undefined stays undefined, plain values cost nothing), through one
+ * nested apply per Output: pulumi.all makes two more Outputs per value, and copies each value.
  */
-function fieldsOf<R extends pulumi.Resource>(
-    r: R,
-    names: (keyof R & string)[],
-): pulumi.Output<Record<string, unknown>> {
-    const step = (i: number, acc: Record<string, unknown>): pulumi.Output<Record<string, unknown>> =>
-        (r[names[i]] as pulumi.Output<unknown>).apply((v) =>
-            i + 1 === names.length ? { ...acc, [names[i]]: v } : step(i + 1, { ...acc, [names[i]]: v }),
-        );
-    return step(0, {});
+function joined<T>(
+    inputs: (pulumi.Input<unknown> | undefined)[],
+    f: (values: unknown[]) => pulumi.Input<T>,
+): pulumi.Output<T> {
+    const step = (i: number, acc: unknown[]): pulumi.Input<T> => {
+        for (; i < inputs.length; i++) {
+            const v = inputs[i];
+            // An Output's own apply: pulumi.output(o) would make another Output and apply.
+            const o = pulumi.Output.isInstance(v) ? v : v instanceof Promise ? pulumi.output(v) : undefined;
+            if (o) return (o as pulumi.Output<unknown>).apply((x) => step(i + 1, [...acc, x])) as pulumi.Output<T>;
+            acc = [...acc, v];
+        }
+        return f(acc);
+    };
+    const out = step(0, []);
+    return pulumi.Output.isInstance(out) ? (out as pulumi.Output<T>) : (pulumi.output(out as T) as pulumi.Output<T>);
 }
 
-/** What one run decided from the live objects: the plan, and the values of the Secrets it reads keys from. */
-interface Decision {
-    plan: Plan;
-    secrets: Record<SecretId, Record<string, string>>;
+/**
+ * A promise that settles with an Output, known or not, and fails with it. Children wait for it in
+ * `dependsOn`: an Output there costs every child one more apply and a walk of its resources. Every
+ * Output has a `promise()` (the SDK serializes with it), though its typings leave it out.
+ */
+function settled(o: pulumi.Output<unknown>): Promise<unknown> {
+    return (o as unknown as { promise(): Promise<unknown> }).promise();
+}
+
+/** A core refusal as the user's error on this component, with no stack; anything else as it is. */
+function refusing(resource: pulumi.Resource, names: FieldNamer) {
+    return (e: unknown): unknown =>
+        e instanceof ConfigError
+            ? new pulumi.ResourceError(e.describe(names), resource, true)
+            : e instanceof Refusal
+              ? new pulumi.ResourceError(e.message, resource, true)
+              : e;
+}
+
+/** `f`'s result, or its error as `refuse` turns it. */
+function refused<T>(f: () => T, refuse: (e: unknown) => unknown): T {
+    try {
+        return f();
+    } catch (e) {
+        throw refuse(e);
+    }
+}
+
+/**
+ * Registers the reads: the StorageCluster, Stork's Deployment in deployment mode (a wrong name
+ * fails before anything is written) and the tenancy's namespaces and class names; then the run's
+ * decision (./decision.ts), made once: it reads exactly the key Secrets the live objects refer to (a
+ * read of a missing Secret fails the program) and decides with their values. The decision is
+ * carried as a function, since every Output walks an object value; secret, as its key values are.
+ */
+function readAndDecide(
+    name: string,
+    s: Settings,
+    owner: string,
+    parent: pulumi.Resource,
+    refuse: (e: unknown) => unknown,
+): { reads: pulumi.Resource[]; secretReads: pulumi.Resource[]; decided: pulumi.Output<() => Decision> } {
+    const live = new StorageClusterRead(`${name}-live`, `${s.namespace}/${s.storageClusterName}`, { parent });
+    const storkLive =
+        s.securityMode === "env" && s.stork.mode === "deployment"
+            ? k8s.apps.v1.Deployment.get(`${name}-stork-live`, `${s.stork.namespace}/${s.stork.deploymentName}`, {
+                  parent,
+                  additionalSecretOutputs: ["metadata", "spec"],
+              })
+            : undefined;
+    const checks = registerClusterChecks(name, tenancyChecks(s.tenancy, owner), { parent });
+    const reads: pulumi.Resource[] = [live, ...(storkLive ? [storkLive] : []), ...(checks ? [checks] : [])];
+    const secretReads: pulumi.Resource[] = [];
+    const liveFields = [live.metadata, live.spec, live.status, storkLive?.metadata, storkLive?.spec];
+    const decided = joined<() => Decision>(liveFields, ([metadata, spec, status, storkMetadata, storkSpec]) => {
+        const kind = "StorageCluster";
+        const cluster = { apiVersion: STORAGE_CLUSTER_API_VERSION, kind, metadata, spec, status } as LiveStorageCluster;
+        const stork = storkLive && ({ metadata: storkMetadata, spec: storkSpec } as LiveDeployment);
+        const list = refused(() => secretsToRead(s, cluster, stork), refuse);
+        const data = list.map((r) => {
+            const id = `${r.namespace}/${r.name}`;
+            const opts = { parent, additionalSecretOutputs: ["data", "stringData"] };
+            const read = k8s.core.v1.Secret.get(`${name}-read-${r.namespace}-${r.name}`, id, opts);
+            secretReads.push(read);
+            return read.data;
+        });
+        return joined(data, (values) => {
+            const read: SecretRead[] = list.map((r, i) => ({ ...r, data: values[i] as Record<string, string> }));
+            const d = refused(() => decideRun(s, cluster, stork, read), refuse);
+            return pulumi.secret(() => d);
+        });
+    });
+    return { reads, secretReads, decided };
+}
+
+/** Checks every supplied secret and PEM once known; undefined when none is supplied. */
+function checkSupplied(
+    v:
+        | {
+              sharedSecret?: pulumi.Input<string>;
+              rsaPublicKey?: pulumi.Input<string>;
+              ecdsaPublicKey?: pulumi.Input<string>;
+              rsaPrivateKey?: pulumi.Input<string>;
+          }
+        | undefined,
+    refuse: (e: unknown) => unknown,
+): pulumi.Output<void> | undefined {
+    const given = [v?.sharedSecret, v?.rsaPublicKey, v?.ecdsaPublicKey, v?.rsaPrivateKey];
+    if (given.every((x) => x === undefined)) return undefined;
+    return joined<void>(given, async ([sharedSecret, rsaPublicKey, ecdsaPublicKey, rsaPrivateKey]) => {
+        try {
+            await checkSuppliedValues({ sharedSecret, rsaPublicKey, ecdsaPublicKey, rsaPrivateKey } as SuppliedValues);
+        } catch (e) {
+            throw refuse(e);
+        }
+    });
+}
+
+/** The key Secrets registered, and the outputs of each key's value (secret). */
+interface Keys {
+    secrets: k8s.core.v1.SecretPatch[];
+    systemKey: pulumi.Output<string>;
+    appsKey: pulumi.Output<string>;
+    storkKey: pulumi.Output<string>;
+    sharedSecret: pulumi.Output<string | undefined>;
+}
+
+/**
+ * Registers a generator per key, always, so that a second run changes nothing (its value is used
+ * only when the cluster holds no key of that version), and the key Secrets with the values the
+ * core's `keyMaterial` gives them.
+ */
+function registerKeys(
+    name: string,
+    s: Settings,
+    decided: pulumi.Output<() => Decision>,
+    givenShared: pulumi.Output<string> | undefined,
+    child: pulumi.CustomResourceOptions,
+    kept: pulumi.CustomResourceOptions,
+): Keys {
+    const newKey = (role: string, version: string) =>
+        new random.RandomBytes(`${name}-${role}`, { length: KEY_BYTES, keepers: { version } }, child).hex;
+    const storkOwn = storkKeyRole(s) === "stork";
+    const hasShared = s.selfSigned !== undefined && s.selfSigned.sharedSecret !== "none";
+    const generated = {
+        system: newKey("system-key", s.rotation.systemKey),
+        apps: newKey("apps-key", s.rotation.appsKey),
+        stork: storkOwn ? newKey("stork-key", s.rotation.storkKey) : undefined,
+        shared:
+            s.selfSigned?.sharedSecret === "generated" ? newKey("shared-secret", s.rotation.sharedSecret) : undefined,
+    };
+    const inputs = [decided, generated.system, generated.apps, generated.stork, generated.shared, givenShared];
+    const material = joined<() => KeyMaterial>(inputs, ([d, system, apps, stork, shared, given]) => {
+        const m = keyMaterial((d as () => Decision)(), {
+            generated: { system, apps, stork, shared } as Candidates["generated"],
+            givenSharedSecret: given as string | undefined,
+        });
+        return () => m;
+    });
+    const valueOf = (role: KeyRole) => material.apply((m) => m().values[role] as string);
+    const appsKey = valueOf("apps");
+    const secrets = planKeys(s, undefined).secrets.map((ks) => {
+        const ignoreChanges = keySecretIgnoreChanges(s, ks);
+        const data = material.apply((m) => m().secretData[ks.role] as Record<string, string>);
+        const args = { metadata: keySecretManifest(s, ks).metadata, type: "Opaque", data };
+        // Which key Secrets exist follows the settings; what each holds follows the cluster too.
+        return new k8s.core.v1.SecretPatch(
+            `${name}-${ks.role}`,
+            args,
+            ignoreChanges.length ? { ...kept, ignoreChanges } : kept,
+        );
+    });
+    return {
+        secrets,
+        systemKey: valueOf("system"),
+        appsKey,
+        storkKey: storkOwn ? valueOf("stork") : appsKey,
+        // Only what the shared secret depends on: the tokens signed with it stay known in a preview
+        // that rotates another key.
+        sharedSecret: hasShared
+            ? joined([decided, generated.shared, givenShared], ([d, fresh, given]) =>
+                  keyValue((d as () => Decision)(), "shared", {
+                      generated: { shared: fresh as string | undefined },
+                      givenSharedSecret: given as string | undefined,
+                  }),
+              )
+            : pulumi.secret(pulumi.output(undefined)),
+    };
+}
+
+/** Mints the tokens (secret) and registers their Secrets, and storkctl's `px-admin-token` copy. */
+function registerTokens(
+    name: string,
+    s: Settings,
+    objects: ObjectManifests,
+    now: number,
+    sharedSecret: pulumi.Output<string | undefined>,
+    selfSigned: { rsaPrivateKey?: pulumi.Input<string>; rsaPublicKey?: pulumi.Input<string> } | undefined,
+    child: () => pulumi.CustomResourceOptions,
+    kept: () => pulumi.CustomResourceOptions,
+): {
+    tokens: pulumi.Output<Record<string, string>>;
+    secrets: k8s.core.v1.SecretPatch[];
+    adminToken: pulumi.Output<string | undefined>;
+} {
+    const hasShared = s.selfSigned !== undefined && s.selfSigned.sharedSecret !== "none";
+    const issuer = s.selfSigned?.issuer as string;
+    // Secret, as `sharedSecret` is even when unset.
+    const tokens =
+        s.tokens.length === 0 || !s.selfSigned
+            ? pulumi.secret<Record<string, string>>({})
+            : joined<Record<string, string>>(
+                  [hasShared ? sharedSecret : undefined, selfSigned?.rsaPrivateKey, selfSigned?.rsaPublicKey],
+                  ([shared, privateKeyPem, publicKeyPem]) =>
+                      mintTokens(
+                          s.tokens,
+                          {
+                              issuer,
+                              renewBeforeShare: s.tokenRenewBefore,
+                              sharedSecret: shared as string | undefined,
+                              privateKeyPem: privateKeyPem as string | undefined,
+                              publicKeyPem: publicKeyPem as string | undefined,
+                          },
+                          now,
+                      ),
+              );
+    const patch = (role: string, m: Manifest, token: string, opts: pulumi.CustomResourceOptions) =>
+        new k8s.core.v1.SecretPatch(
+            `${name}-${role}`,
+            {
+                metadata: m.metadata,
+                type: "Opaque",
+                data: tokens.apply((t) => ({ [TOKEN_SECRET_KEY]: base64(t[token]) })),
+            },
+            opts,
+        );
+    // A tenant's volumes name its Secret in their PVs: never empty it under them.
+    const secrets = s.tokens.map((t, i) =>
+        patch(`token-${t.name}`, objects.tokenSecrets[i], t.name, t.tenant ? kept() : child()),
+    );
+    if (objects.adminTokenSecret) secrets.push(patch("px-admin-token", objects.adminTokenSecret, "admin", child()));
+    // Operator mode: the operator's own admin token, read back.
+    const adminToken = s.operator?.readAdminToken
+        ? pulumi.secret(
+              k8s.core.v1.Secret.get(`${name}-admin-token`, `${s.namespace}/${ADMIN_TOKEN_SECRET}`, child()).data.apply(
+                  (d) => Buffer.from(d?.[TOKEN_SECRET_KEY] ?? "", "base64").toString("utf8") || undefined,
+              ),
+          )
+        : tokens.apply((m) => m.admin);
+    return { tokens, secrets, adminToken };
+}
+
+/** The public keys' ConfigMap, when a public key is configured. */
+function registerPublicKeys(
+    name: string,
+    objects: ObjectManifests,
+    selfSigned: { rsaPublicKey?: pulumi.Input<string>; ecdsaPublicKey?: pulumi.Input<string> } | undefined,
+    opts: pulumi.CustomResourceOptions,
+): k8s.core.v1.ConfigMapPatch | undefined {
+    if (!objects.publicKeys) return undefined;
+    const pems: Record<string, pulumi.Input<string> | undefined> = {
+        [PUBLIC_KEY_FILES.rsa]: selfSigned?.rsaPublicKey,
+        [PUBLIC_KEY_FILES.ecdsa]: selfSigned?.ecdsaPublicKey,
+    };
+    const data = Object.fromEntries(
+        Object.keys(objects.publicKeys.data as object).map((k) => [k, pems[k] as pulumi.Input<string>]),
+    );
+    return new k8s.core.v1.ConfigMapPatch(`${name}-public-keys`, { metadata: objects.publicKeys.metadata, data }, opts);
+}
+
+/**
+ * Registers Stork's Deployment patch (deployment mode), then the StorageCluster's, after `before`.
+ * Stork first: a Stork that sends tokens to Portworx without auth does no harm, while Portworx with
+ * auth and an unwired Stork refuses Stork's calls.
+ */
+function registerPatches(
+    name: string,
+    objects: ObjectManifests,
+    fromPlan: <T>(f: (p: Plan) => T) => pulumi.Output<T>,
+    before: pulumi.Resource[],
+    kept: (extra?: pulumi.Input<pulumi.Resource>[]) => pulumi.CustomResourceOptions,
+): k8s.apiextensions.CustomResourcePatch {
+    const stork = objects.storkPatch;
+    // Registered once the live Deployment is read: while it holds exactly our entries, the
+    // provider's diff is not asked, since it pairs our entries with Stork's own by index.
+    const storkPatch =
+        stork &&
+        fromPlan((p) => {
+            const spec = stork.spec as k8s.types.input.apps.v1.DeploymentSpecPatch;
+            const o = kept(before);
+            const opts = p.storkPatchSettled ? { ...o, ignoreChanges: ["spec"] } : o;
+            return new k8s.apps.v1.DeploymentPatch(`${name}-stork`, { metadata: stork.metadata, spec }, opts);
+        });
+    return new k8s.apiextensions.CustomResourcePatch(
+        `${name}-storagecluster`,
+        {
+            apiVersion: STORAGE_CLUSTER_API_VERSION,
+            kind: "StorageCluster",
+            metadata: fromPlan((p) => p.storageClusterPatch.metadata),
+            // A user's literal secret in the lists we write back stays secret in state.
+            spec: fromPlan((p) =>
+                p.literalSecrets.length ? pulumi.secret(p.storageClusterPatch.spec) : p.storageClusterPatch.spec,
+            ),
+        },
+        kept(storkPatch ? [...before, storkPatch] : before),
+    );
 }
 
 /** The child resources a program may depend on, by component. */
@@ -187,81 +470,17 @@ export class PortworxAuth extends pulumi.ComponentResource {
         const { now: clock, ...resourceOptions } = opts ?? {};
         // Nothing from args goes to super: they may hold secrets.
         super("portworx-auth:index:PortworxAuth", name, {}, resourceOptions);
-
         // A bad input is the user's to fix, not ours to debug: its message, named as they set it, and no stack.
-        const names = fieldNamer(args);
-        const refuse = (e: unknown) =>
-            e instanceof ConfigError ? new pulumi.ResourceError(e.describe(names), this, true) : e;
-        let settings: Settings;
-        try {
-            settings = resolveSettings(args);
-        } catch (e) {
-            throw refuse(e);
+        const refuse = refusing(this, fieldNamer(args));
+        const s = refused(() => resolveSettings(args), refuse);
+        const now = clock ?? Math.floor(Date.now() / 1000);
+        if (!Number.isInteger(now) || now < 0) {
+            const fix = "pass Math.floor(Date.now() / 1000), or leave it unset";
+            throw new pulumi.ResourceError(`now: must be whole unix seconds. Fix: ${fix}`, this, true);
         }
-        const s = settings;
 
-        const live = new StorageClusterRead(`${name}-live`, `${s.namespace}/${s.storageClusterName}`, { parent: this });
-        // Deployment mode: read Stork's Deployment too, so a wrong name fails before anything is written.
-        const wiresDeployment = s.securityMode === "env" && s.stork.mode === "deployment";
-        const storkLive = wiresDeployment
-            ? k8s.apps.v1.Deployment.get(`${name}-stork-live`, `${s.stork.namespace}/${s.stork.deploymentName}`, {
-                  parent: this,
-                  additionalSecretOutputs: ["metadata", "spec"],
-              })
-            : undefined;
-        // Tenant namespaces and class names, checked on the cluster before anything is written.
         const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
-        const checks = registerClusterChecks(name, tenancyChecks(s.tenancy, owner), { parent: this });
-        const reads: pulumi.Resource[] = [live, ...(storkLive ? [storkLive] : []), ...(checks ? [checks] : [])];
-        const cluster = fieldsOf(live, ["apiVersion", "kind", "metadata", "spec", "status"]);
-        const liveObjects: pulumi.Output<{ cluster: LiveStorageCluster; stork?: LiveDeployment }> = storkLive
-            ? pulumi
-                  .all([cluster, fieldsOf(storkLive, ["metadata", "spec"])])
-                  .apply(([c, stork]) => ({ cluster: c as LiveStorageCluster, stork: stork as LiveDeployment }))
-            : cluster.apply((c) => ({ cluster: c as LiveStorageCluster, stork: undefined }));
-        // The run's decision, made once: the cluster is the source of truth for keys in use, so read
-        // exactly the Secrets the live objects refer to (a read of a missing Secret fails the program),
-        // keep their values, and plan with their data key names. Outputs carry the decision as a
-        // function: pulumi.all copies, and every Output walks, a value that is an object. Secret, and
-        // so is everything it flows into.
-        const decided: pulumi.Output<() => Decision> = liveObjects.apply(({ cluster: c, stork }) => {
-            const shape = liveShapeRefusal(s, c, stork);
-            if (shape) throw new pulumi.ResourceError(shape, this, true);
-            const list = planKeys(s, c, stork).reads;
-            const decide = (data: (Record<string, string> | undefined)[]) => {
-                const secrets = Object.fromEntries(list.map((r, i) => [`${r.namespace}/${r.name}`, data[i] ?? {}]));
-                const keys: LiveSecretKeys = Object.fromEntries(
-                    Object.entries(secrets).map(([id, d]) => [id, Object.keys(d)]),
-                );
-                const plan = buildPlan(s, c, stork, keys);
-                if (plan.findings.length > 0) {
-                    throw new pulumi.ResourceError(
-                        `preflight failed, nothing was written:\n${plan.findings.map((f) => `  - ${f.field}: ${f.message}`).join("\n")}`,
-                        this,
-                        true,
-                    );
-                }
-                const decision: Decision = { plan, secrets };
-                return pulumi.secret(() => decision);
-            };
-            if (list.length === 0) return decide([]);
-            return pulumi
-                .all(
-                    list.map(
-                        (r) =>
-                            k8s.core.v1.Secret.get(
-                                `${name}-read-${r.namespace}-${r.name}`,
-                                `${r.namespace}/${r.name}`,
-                                { parent: this, additionalSecretOutputs: ["data", "stringData"] },
-                            ).data,
-                    ),
-                )
-                .apply(decide);
-        });
-        // What the plan keeps of the live objects is names and our own entries; a user's literal
-        // secrets make the patch secret below, so the plan itself need not be.
-        const planned = pulumi.unsecret(decided);
-        const fromPlan = <T>(f: (p: Plan) => T) => planned.apply((d) => f(d().plan));
+        const { reads, secretReads, decided } = readAndDecide(name, s, owner, this, refuse);
         // Secret inputs are secret from here on, whatever the caller passed: another language's
         // plain string arrives plain, since the inferred package schema cannot mark it secret.
         const selfSigned = args.selfSigned && {
@@ -269,243 +488,38 @@ export class PortworxAuth extends pulumi.ComponentResource {
             sharedSecret: secretInput(args.selfSigned.sharedSecret),
             rsaPrivateKey: secretInput(args.selfSigned.rsaPrivateKey),
         };
-        const given = {
-            sharedSecret: selfSigned?.sharedSecret,
-            rsaPublicKey: selfSigned?.rsaPublicKey,
-            ecdsaPublicKey: selfSigned?.ecdsaPublicKey,
-            rsaPrivateKey: selfSigned?.rsaPrivateKey,
-        };
-        const supplied = Object.values(given).some((v) => v !== undefined)
-            ? pulumi.all(given).apply(async (values) => {
-                  try {
-                      await checkSuppliedValues(values);
-                  } catch (e) {
-                      throw refuse(e);
-                  }
-              })
-            : undefined;
-        // Every key the plan reads back from the cluster must be there.
-        const liveKeysPresent = decided.apply((d) => {
-            const { plan: p, secrets } = d();
-            for (const k of p.keys.keys) if (k.origin === "kept" && k.live) readKey(secrets, k.live, this);
-            for (const ks of p.keys.secrets) {
-                for (const [, src] of ks.data) if ("copy" in src) readKey(secrets, src.copy, this);
-            }
-        });
-        // Every child waits for all three checks (the plan's is in the keys' check): a failure
-        // registers nothing. Through the gate's own resources, children depend on the Secrets read too.
-        // The gate resolves to no resource and stands in a plain list: pulumi walks a dependsOn value
-        // at each use (a Resource's whole object graph), and turns a dependsOn that is itself an
-        // Output into three more Outputs per child.
-        const gate = (supplied
-            ? pulumi.all([supplied, liveKeysPresent]).apply(() => undefined)
-            : liveKeysPresent) as unknown as pulumi.Output<pulumi.Resource>;
+        const supplied = checkSupplied(selfSigned, refuse);
+        // Every child waits for the decision and the supplied values' check: a failure registers
+        // nothing. Through the gate, children depend on the Secrets read too.
+        const gate = Promise.all([settled(decided), supplied && settled(supplied)]).then(() => secretReads);
         const child = (extra: pulumi.Input<pulumi.Resource>[] = []): pulumi.CustomResourceOptions => ({
             parent: this,
-            dependsOn: [gate, ...reads, ...extra],
+            dependsOn: [gate as unknown as Promise<pulumi.Resource>, ...reads, ...extra],
         });
         // Kept on destroy: pods must never refer to a deleted Secret, and releasing the
         // StorageCluster's atomic lists would drop the user's entries with ours.
-        const kept = (extra: pulumi.Input<pulumi.Resource>[] = []): pulumi.CustomResourceOptions => ({
-            ...child(extra),
-            retainOnDelete: true,
-        });
+        const kept = (extra: pulumi.Input<pulumi.Resource>[] = []) => ({ ...child(extra), retainOnDelete: true });
 
-        // A generator per key, always registered so that a second run changes nothing; its value
-        // is used only when the cluster holds no key of that version.
-        const newKey = (role: string, version: string) =>
-            new random.RandomBytes(`${name}-${role}`, { length: KEY_BYTES, keepers: { version } }, child()).hex;
-        const generated: Record<KeyRole, pulumi.Output<string> | undefined> = {
-            system: newKey("system-key", s.rotation.systemKey),
-            apps: newKey("apps-key", s.rotation.appsKey),
-            stork: storkKeyRole(s) === "stork" ? newKey("stork-key", s.rotation.storkKey) : undefined,
-            shared:
-                s.selfSigned?.sharedSecret === "generated"
-                    ? newKey("shared-secret", s.rotation.sharedSecret)
-                    : undefined,
-        };
-        const givenShared = selfSigned?.sharedSecret;
-        const pick = (d: Decision, role: KeyRole, fresh: string | undefined, given?: string): string => {
-            const k = d.plan.keys.keys.find((x) => x.role === role);
-            if (k?.origin === "kept" && k.live) return readKey(d.secrets, k.live, this);
-            if (k?.origin === "supplied") return given as string;
-            return fresh as string;
-        };
-        // Secret, as everything `decided` flows into. Known as soon as the decision and this key's
-        // generator are: nested applies, where pulumi.all would make two more Outputs per value.
-        const keyValue = (role: "system" | "apps" | "stork") =>
-            decided.apply((d) => (generated[role] as pulumi.Output<string>).apply((fresh) => pick(d(), role, fresh)));
-        this.systemKey = keyValue("system");
-        this.appsKey = keyValue("apps");
-        this.storkKey = storkKeyRole(s) === "stork" ? keyValue("stork") : this.appsKey;
-        const hasShared = s.selfSigned !== undefined && s.selfSigned.sharedSecret !== "none";
-        // The tokens signed with the shared secret depend on exactly what it does: the decision, its
-        // generator and the value given.
-        this.sharedSecret = hasShared
-            ? pulumi
-                  .all([decided, generated.shared, givenShared])
-                  .apply(([d, fresh, given]) => pick(d(), "shared", fresh, given))
-            : pulumi.secret(pulumi.output(undefined));
-
+        const keys = registerKeys(name, s, decided, selfSigned?.sharedSecret, child(), kept());
+        this.systemKey = keys.systemKey;
+        this.appsKey = keys.appsKey;
+        this.storkKey = keys.storkKey;
+        this.sharedSecret = keys.sharedSecret;
         const objects = objectManifests(s);
-        const source = (
-            src: KeySource,
-            secrets: Record<SecretId, Record<string, string>>,
-            v: Record<KeyRole, string | undefined>,
-        ) => ("role" in src ? (v[src.role] as string) : readKey(secrets, src.copy, this));
-        const before: pulumi.Resource[] = [];
-        const keySecrets: k8s.core.v1.SecretPatch[] = [];
-        const tokenSecrets: k8s.core.v1.SecretPatch[] = [];
-        // What every key Secret holds, from the decision and every key's generator at once.
-        const keySecretData = pulumi
-            .all([decided, generated.system, generated.apps, generated.stork, generated.shared, givenShared])
-            .apply(([d, system, apps, stork, shared, given]) => {
-                const v = d();
-                const values: Record<KeyRole, string | undefined> = {
-                    system: pick(v, "system", system),
-                    apps: pick(v, "apps", apps),
-                    stork: stork === undefined ? undefined : pick(v, "stork", stork),
-                    shared: hasShared ? pick(v, "shared", shared, given) : undefined,
-                };
-                return Object.fromEntries(
-                    v.plan.keys.secrets.map((ks) => [
-                        ks.role,
-                        Object.fromEntries(ks.data.map(([k, src]) => [k, base64(source(src, v.secrets, values))])),
-                    ]),
-                );
-            });
-        // Which key Secrets exist follows the settings; what each holds follows the cluster too. A
-        // SecretPatch keeps its data secret itself.
-        for (const ks of planKeys(s, undefined).secrets) {
-            const ignoreChanges = keySecretIgnoreChanges(s, ks);
-            keySecrets.push(
-                new k8s.core.v1.SecretPatch(
-                    `${name}-${ks.role}`,
-                    {
-                        metadata: keySecretManifest(s, ks).metadata,
-                        type: "Opaque",
-                        data: keySecretData.apply((all) => all[ks.role]),
-                    },
-                    ignoreChanges.length ? { ...kept(), ignoreChanges } : kept(),
-                ),
-            );
-        }
-        before.push(...keySecrets);
-        const now = clock ?? Math.floor(Date.now() / 1000);
-        if (!Number.isInteger(now) || now < 0) {
-            throw new pulumi.ResourceError(
-                "now: must be whole unix seconds. Fix: pass Math.floor(Date.now() / 1000), or leave it unset",
-                this,
-                true,
-            );
-        }
-        const mint = async (sharedSecret?: string, privateKeyPem?: string, publicKeyPem?: string) => {
-            const key = signingKeyFor({ sharedSecret, privateKeyPem, publicKeyPem }, "selfSigned.rsaPrivateKey");
-            const out: Record<string, string> = {};
-            for (const t of s.tokens) {
-                out[t.name] = await mintToken(t, {
-                    issuer: s.selfSigned?.issuer as string,
-                    key: key as NonNullable<typeof key>,
-                    now,
-                    renewBeforeShare: s.tokenRenewBefore,
-                });
-            }
-            return out;
-        };
-        const rsa = [selfSigned?.rsaPrivateKey, selfSigned?.rsaPublicKey] as const;
-        // Secret, as `sharedSecret` is even when unset.
-        this.tokens =
-            s.tokens.length === 0 || !s.selfSigned
-                ? pulumi.secret<Record<string, string>>({})
-                : rsa.every((v) => v === undefined)
-                  ? this.sharedSecret.apply((shared) => mint(shared))
-                  : pulumi.all([this.sharedSecret, ...rsa]).apply(([shared, pem, pub]) => mint(shared, pem, pub));
-        s.tokens.forEach((t, i) => {
-            const patch = new k8s.core.v1.SecretPatch(
-                `${name}-token-${t.name}`,
-                {
-                    metadata: objects.tokenSecrets[i].metadata,
-                    type: "Opaque",
-                    data: this.tokens.apply((m) => ({ [TOKEN_SECRET_KEY]: base64(m[t.name]) })),
-                },
-                // A tenant's volumes name its Secret in their PVs: never empty it under them.
-                t.tenant ? kept() : child(),
-            );
-            tokenSecrets.push(patch);
-        });
-        if (objects.adminTokenSecret) {
-            const patch = new k8s.core.v1.SecretPatch(
-                `${name}-px-admin-token`,
-                {
-                    metadata: objects.adminTokenSecret.metadata,
-                    type: "Opaque",
-                    data: this.tokens.apply((m) => ({ [TOKEN_SECRET_KEY]: base64(m.admin) })),
-                },
-                child(),
-            );
-            tokenSecrets.push(patch);
-        }
+        const tokens = registerTokens(name, s, objects, now, this.sharedSecret, selfSigned, child, kept);
+        this.tokens = tokens.tokens;
         registerTenancyClasses(name, objects, owner, child());
-
-        if (objects.publicKeys) {
-            const pems: Record<string, pulumi.Input<string> | undefined> = {
-                [PUBLIC_KEY_FILES.rsa]: selfSigned?.rsaPublicKey,
-                [PUBLIC_KEY_FILES.ecdsa]: selfSigned?.ecdsaPublicKey,
-            };
-            before.push(
-                new k8s.core.v1.ConfigMapPatch(
-                    `${name}-public-keys`,
-                    {
-                        metadata: objects.publicKeys.metadata,
-                        data: Object.fromEntries(
-                            Object.keys(objects.publicKeys.data as object).map((k) => [
-                                k,
-                                pulumi.output(pems[k] as pulumi.Input<string>),
-                            ]),
-                        ),
-                    },
-                    kept(),
-                ),
-            );
-        }
-
-        // Stork first: a Stork that sends tokens to Portworx without auth does no harm, while
-        // Portworx with auth and an unwired Stork refuses Stork's calls.
-        // Registered once the live Deployment is read: while it holds exactly our entries, the
-        // provider's diff is not asked, since it pairs our entries with Stork's own by index.
-        const storkManifest = objects.storkPatch;
-        const storkPatch = storkManifest
-            ? fromPlan(
-                  (p) =>
-                      new k8s.apps.v1.DeploymentPatch(
-                          `${name}-stork`,
-                          {
-                              metadata: storkManifest.metadata,
-                              spec: storkManifest.spec as k8s.types.input.apps.v1.DeploymentSpecPatch,
-                          },
-                          p.storkPatchSettled ? { ...kept(before), ignoreChanges: ["spec"] } : kept(before),
-                      ),
-              )
-            : undefined;
-        const storageClusterPatch = new k8s.apiextensions.CustomResourcePatch(
-            `${name}-storagecluster`,
-            {
-                apiVersion: STORAGE_CLUSTER_API_VERSION,
-                kind: "StorageCluster",
-                metadata: fromPlan((p) => p.storageClusterPatch.metadata),
-                // A user's literal secret in the lists we write back stays secret in state.
-                spec: fromPlan((p) =>
-                    p.literalSecrets.length ? pulumi.secret(p.storageClusterPatch.spec) : p.storageClusterPatch.spec,
-                ),
-            },
-            kept(storkPatch ? [...before, storkPatch] : before),
-        );
-
-        childrenOf.set(this, { storageClusterPatch, keySecrets, tokenSecrets });
+        const publicKeys = registerPublicKeys(name, objects, selfSigned, kept());
+        // What the plan keeps of the live objects is names and our own entries; a user's literal
+        // secrets make the patch secret, so the plan itself need not be.
+        const planned = pulumi.unsecret(decided);
+        const fromPlan = <T>(f: (p: Plan) => T) => planned.apply((d) => f(d().plan));
+        const before = [...keys.secrets, ...(publicKeys ? [publicKeys] : [])];
+        const storageClusterPatch = registerPatches(name, objects, fromPlan, before, kept);
+        childrenOf.set(this, { storageClusterPatch, keySecrets: keys.secrets, tokenSecrets: tokens.secrets });
 
         this.secretName = pulumi.output(s.secretName);
-        // Say it in every preview and update: nodes restart, keys rotate, clusters need steps. In the
-        // restarts' own apply: one apply fewer per cluster.
+        // Say it in every preview and update: nodes restart, keys rotate, clusters need steps.
         this.restarts = fromPlan((p) => {
             const lines = [
                 ...(p.restarts.portworx ? [`Portworx: ${p.restarts.portworx}`] : []),
@@ -516,15 +530,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
             return p.restarts;
         });
         this.notes = fromPlan((p) => p.notes);
-        this.adminToken = s.operator?.readAdminToken
-            ? pulumi.secret(
-                  k8s.core.v1.Secret.get(
-                      `${name}-admin-token`,
-                      `${s.namespace}/${ADMIN_TOKEN_SECRET}`,
-                      child(),
-                  ).data.apply((d) => Buffer.from(d?.[TOKEN_SECRET_KEY] ?? "", "base64").toString("utf8") || undefined),
-              )
-            : this.tokens.apply((m) => m.admin);
+        this.adminToken = tokens.adminToken;
         this.tokenTimes = pulumi.output(s.tokens.map((t) => tokenTimes(t, now, s.tokenRenewBefore)));
         this.registerOutputs({
             secretName: this.secretName,

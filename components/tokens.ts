@@ -476,6 +476,28 @@ export interface MintArgs {
 }
 
 /**
+ * Every token of a configuration, by name, signed with the key its trust model gives (an RSA
+ * private key when given, else the shared secret).
+ *
+ * @example
+ * await mintTokens(settings.tokens, { issuer: "px.example.com", sharedSecret: "…" }, now); // { admin: "eyJ…" }
+ */
+export async function mintTokens(
+    tokens: ResolvedToken[],
+    src: SigningKeySource & { issuer: string; renewBeforeShare?: number },
+    now: number,
+): Promise<Record<string, string>> {
+    const key = signingKeyFor(src, "selfSigned.rsaPrivateKey");
+    const out: Record<string, string> = {};
+    if (tokens.length === 0) return out;
+    if (!key) throw new Error("no signing key: a token needs selfSigned's shared secret or rsaPrivateKey");
+    for (const t of tokens) {
+        out[t.name] = await mintToken(t, { issuer: src.issuer, key, now, renewBeforeShare: src.renewBeforeShare });
+    }
+    return out;
+}
+
+/**
  * Mints the stable token for one resolved token: {@link issueTime}, {@link tokenClaims},
  * {@link signToken}. Same inputs within one window, same bytes.
  *
