@@ -206,7 +206,7 @@ function registerKeys(
     decided: pulumi.Output<() => Decision>,
     givenShared: pulumi.Output<string> | undefined,
     child: pulumi.CustomResourceOptions,
-    kept: pulumi.CustomResourceOptions,
+    retained: pulumi.CustomResourceOptions,
 ): Keys {
     const newKey = (role: string, version: string) =>
         new random.RandomBytes(`${name}-${role}`, { length: KEY_BYTES, keepers: { version } }, child).hex;
@@ -237,7 +237,7 @@ function registerKeys(
         return new k8s.core.v1.SecretPatch(
             `${name}-${ks.role}`,
             args,
-            ignoreChanges.length ? { ...kept, ignoreChanges } : kept,
+            ignoreChanges.length ? { ...retained, ignoreChanges } : retained,
         );
     });
     return {
@@ -267,7 +267,7 @@ function registerTokens(
     sharedSecret: pulumi.Output<string | undefined>,
     selfSigned: { rsaPrivateKey?: pulumi.Input<string>; rsaPublicKey?: pulumi.Input<string> } | undefined,
     child: () => pulumi.CustomResourceOptions,
-    kept: () => pulumi.CustomResourceOptions,
+    retained: () => pulumi.CustomResourceOptions,
 ): {
     tokens: pulumi.Output<Record<string, string>>;
     secrets: k8s.core.v1.SecretPatch[];
@@ -306,7 +306,7 @@ function registerTokens(
         );
     // A tenant's volumes name its Secret in their PVs: never empty it under them.
     const secrets = s.tokens.map((t, i) =>
-        patch(`token-${t.name}`, objects.tokenSecrets[i], t.name, t.tenant ? kept() : child()),
+        patch(`token-${t.name}`, objects.tokenSecrets[i], t.name, t.tenant ? retained() : child()),
     );
     if (objects.adminTokenSecret) secrets.push(patch("px-admin-token", objects.adminTokenSecret, "admin", child()));
     // Operator mode: the operator's own admin token, read back.
@@ -348,7 +348,7 @@ function registerPatches(
     objects: ObjectManifests,
     fromPlan: <T>(f: (p: Plan) => T) => pulumi.Output<T>,
     before: pulumi.Resource[],
-    kept: (extra?: pulumi.Input<pulumi.Resource>[]) => pulumi.CustomResourceOptions,
+    retained: (extra?: pulumi.Input<pulumi.Resource>[]) => pulumi.CustomResourceOptions,
 ): k8s.apiextensions.CustomResourcePatch {
     const stork = objects.storkPatch;
     // Registered once the live Deployment is read: while it holds exactly our entries, the
@@ -357,7 +357,7 @@ function registerPatches(
         stork &&
         fromPlan((p) => {
             const spec = stork.spec as k8s.types.input.apps.v1.DeploymentSpecPatch;
-            const o = kept(before);
+            const o = retained(before);
             const opts = p.storkPatchSettled ? { ...o, ignoreChanges: ["spec"] } : o;
             return new k8s.apps.v1.DeploymentPatch(`${name}-stork`, { metadata: stork.metadata, spec }, opts);
         });
@@ -372,7 +372,7 @@ function registerPatches(
                 p.literalSecrets.length ? pulumi.secret(p.storageClusterPatch.spec) : p.storageClusterPatch.spec,
             ),
         },
-        kept(storkPatch ? [...before, storkPatch] : before),
+        retained(storkPatch ? [...before, storkPatch] : before),
     );
 }
 
@@ -397,14 +397,14 @@ export interface PortworxAuthOptions extends pulumi.ComponentResourceOptions {
 }
 
 /**
- * Turns on Portworx authorization for one StorageCluster: keeps the system and Stork keys (and a
- * JWT shared secret) the cluster already runs, or generates them, in two Secrets (the system and
- * Stork keys in `px-system-secrets`, the shared secret in `secretName`), and wires them into the
+ * Turns on Portworx authorization for one StorageCluster: keeps the system, apps and Stork keys (and
+ * a JWT shared secret) the cluster already runs, or generates them, in two Secrets (the system, apps
+ * and Stork keys in `px-system-secrets`, the shared secret in `secretName`), and wires them into the
  * StorageCluster (`spec.env` or the operator's `spec.security`), Autopilot and Stork, merging with
  * the live lists so that no user entry is lost; mints tokens and writes tenants' classes when asked.
  *
  * Nothing is written when the arguments are invalid or the live StorageCluster cannot take them.
- * The Secret and the patches are kept on `pulumi destroy`; set `enabled: false` to turn
+ * The Secret and the patches are retained on `pulumi destroy`; set `enabled: false` to turn
  * authorization off on purpose.
  *
  * @example
@@ -496,26 +496,26 @@ export class PortworxAuth extends pulumi.ComponentResource {
             parent: this,
             dependsOn: [gate as unknown as Promise<pulumi.Resource>, ...reads, ...extra],
         });
-        // Kept on destroy: pods must never refer to a deleted Secret, and releasing the
+        // Retained on destroy: pods must never refer to a deleted Secret, and releasing the
         // StorageCluster's atomic lists would drop the user's entries with ours.
-        const kept = (extra: pulumi.Input<pulumi.Resource>[] = []) => ({ ...child(extra), retainOnDelete: true });
+        const retained = (extra: pulumi.Input<pulumi.Resource>[] = []) => ({ ...child(extra), retainOnDelete: true });
 
-        const keys = registerKeys(name, s, decided, selfSigned?.sharedSecret, child(), kept());
+        const keys = registerKeys(name, s, decided, selfSigned?.sharedSecret, child(), retained());
         this.systemKey = keys.systemKey;
         this.appsKey = keys.appsKey;
         this.storkKey = keys.storkKey;
         this.sharedSecret = keys.sharedSecret;
         const objects = objectManifests(s);
-        const tokens = registerTokens(name, s, objects, now, this.sharedSecret, selfSigned, child, kept);
+        const tokens = registerTokens(name, s, objects, now, this.sharedSecret, selfSigned, child, retained);
         this.tokens = tokens.tokens;
         registerTenancyClasses(name, objects, owner, child());
-        const publicKeys = registerPublicKeys(name, objects, selfSigned, kept());
+        const publicKeys = registerPublicKeys(name, objects, selfSigned, retained());
         // What the plan keeps of the live objects is names and our own entries; a user's literal
         // secrets make the patch secret, so the plan itself need not be.
         const planned = pulumi.unsecret(decided);
         const fromPlan = <T>(f: (p: Plan) => T) => planned.apply((d) => f(d().plan));
         const before = [...keys.secrets, ...(publicKeys ? [publicKeys] : [])];
-        const storageClusterPatch = registerPatches(name, objects, fromPlan, before, kept);
+        const storageClusterPatch = registerPatches(name, objects, fromPlan, before, retained);
         childrenOf.set(this, { storageClusterPatch, keySecrets: keys.secrets, tokenSecrets: tokens.secrets });
 
         this.secretName = pulumi.output(s.secretName);

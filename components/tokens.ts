@@ -102,7 +102,7 @@ export interface ResolvedToken {
     namespace: string;
     /** The argument that names its Secret, for messages: `tokens[1].secretName`, `tokens[1].name`, `adminToken`. */
     field: string;
-    /** A tenant's `px-user-token` (see ./tenants.ts): kept on delete, since volumes refer to it. */
+    /** A tenant's `px-user-token` (see ./tenants.ts): retained on delete, since volumes refer to it. */
     tenant?: boolean;
 }
 
