@@ -15,7 +15,7 @@
 // ECDSA signatures are randomized, so an ES* token would change on every run. The component mints
 // with HS256 or RS256 only (`signingKeyFor` refuses EC keys); the CLI's one-off tokens may be ES*.
 import * as crypto from "node:crypto";
-import * as jose from "jose";
+import type * as Jose from "jose";
 import { ConfigError } from "./errors";
 import { label, parseDuration, subdomain } from "./names";
 import {
@@ -444,7 +444,8 @@ export function signingKeyFor(src: SigningKeySource, field = "selfSigned.rsaPriv
  * await signToken(tokenClaims(t, issuer, iat), { alg: "HS256", secret }); // "eyJhbGciOiJIUzI1NiIs..."
  */
 export async function signToken(claims: object, key: SigningKey, field = "signing key"): Promise<string> {
-    let material: Uint8Array | crypto.KeyObject;
+    const part = (v: object) => Buffer.from(JSON.stringify(v), "utf8").toString("base64url");
+    const input = `${part({ alg: key.alg, typ: "JWT" })}.${part({ ...claims })}`;
     if (key.alg === "HS256") {
         if (typeof key.secret !== "string" || Buffer.byteLength(key.secret, "utf8") < MIN_SHARED_SECRET_BYTES) {
             throw new ConfigError(
@@ -453,17 +454,20 @@ export async function signToken(claims: object, key: SigningKey, field = "signin
                 "use at least 32 random bytes, for example `openssl rand -hex 32`",
             );
         }
-        material = new TextEncoder().encode(key.secret);
-    } else {
-        const pk = parsePrivateKey(key.privateKeyPem, field);
-        const alg = keyAlg(pk, field);
-        if (alg !== key.alg) {
-            throw new ConfigError(field, `signs ${alg}, not ${key.alg}`, `use --alg ${alg}, or a matching key`);
-        }
-        material = pk;
+        return `${input}.${crypto.createHmac("sha256", key.secret).update(input).digest("base64url")}`;
     }
-    return new jose.SignJWT({ ...claims }).setProtectedHeader({ alg: key.alg, typ: "JWT" }).sign(material);
+    const pk = parsePrivateKey(key.privateKeyPem, field);
+    const alg = keyAlg(pk, field);
+    if (alg !== key.alg) {
+        throw new ConfigError(field, `signs ${alg}, not ${key.alg}`, `use --alg ${alg}, or a matching key`);
+    }
+    // JWS wants ECDSA's r and s side by side (IEEE P1363), not DER; RSA ignores the option.
+    const sig = crypto.sign(SIGN_HASH[alg], Buffer.from(input, "utf8"), { key: pk, dsaEncoding: "ieee-p1363" });
+    return `${input}.${sig.toString("base64url")}`;
 }
+
+/** The digest each asymmetric JWS algorithm signs (RFC 7518 §3.3, §3.4). */
+const SIGN_HASH = { RS256: "sha256", ES256: "sha256", ES384: "sha384", ES512: "sha512" } as const;
 
 /** Inputs of {@link mintToken}. */
 export interface MintArgs {
@@ -583,8 +587,10 @@ export async function verifyToken(token: string, opts: VerifyOptions): Promise<V
     token = token.trim();
     const parts = token.split(".");
     if (parts.length !== 3) return fail(`malformed: a JWT has 3 dot-separated parts, this has ${parts.length}`);
-    let header: jose.ProtectedHeaderParameters;
-    let payload: jose.JWTPayload;
+    // Loaded here only: minting needs node:crypto alone, and every program run would pay for jose.
+    const jose = await import("jose");
+    let header: Jose.ProtectedHeaderParameters;
+    let payload: Jose.JWTPayload;
     try {
         header = jose.decodeProtectedHeader(token);
     } catch {

@@ -424,6 +424,18 @@ describe("signToken", () => {
         assert.notEqual(await signToken(claims, es), await signToken(claims, es));
     });
 
+    test("HS256 and RS256 give the bytes jose's SignJWT gives, so no token changes when minting moves off jose", async () => {
+        const claims = tokenClaims(resolved({ groups: ["*"] }), ISSUER, 1_800_000_000);
+        for (const [what, key] of ALL_KEYS.filter(([, k]) => k.alg === "HS256" || k.alg === "RS256")) {
+            const material =
+                "secret" in key ? new TextEncoder().encode(key.secret) : crypto.createPrivateKey(key.privateKeyPem);
+            const byJose = await new jose.SignJWT({ ...claims })
+                .setProtectedHeader({ alg: key.alg, typ: "JWT" })
+                .sign(material);
+            assert.equal(await signToken(claims, key), byJose, what);
+        }
+    });
+
     test("the PKCS#1 and PKCS#8 forms of one RSA key give the same token", async () => {
         const claims = tokenClaims(resolved(), ISSUER, 1_800_000_000);
         assert.equal(await signToken(claims, ALL_KEYS[1][1]), await signToken(claims, ALL_KEYS[2][1]));
