@@ -1,10 +1,11 @@
 // The npm package as another program gets it: `npm pack`, install the tarball into a fresh
 // project, then `require("portworx-auth")` from plain Node (CommonJS, no tsx) and create the
 // component under the mock engine. Offline: the tarball's dependencies are linked to this
-// repository's node_modules, so npm resolves them without a registry. And the checkout as a
+// repository's node_modules, so npm resolves them without a registry (test/registry/ installs other
+// versions from the registry). And the checkout as a
 // Pulumi plugin: started as the Node.js language host starts it, it serves schema.json.
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type SpawnSyncOptions } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,20 +14,7 @@ import * as grpc from "@grpc/grpc-js";
 import * as YAML from "yaml";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { GetSchemaRequest } from "@pulumi/pulumi/proto/provider_pb";
-
-const ROOT = path.resolve(__dirname, "..");
-
-/** The environment without npm's per-script variables (they name this repository) or tsx. */
-function cleanEnv(): NodeJS.ProcessEnv {
-    return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== "NODE_OPTIONS"));
-}
-
-function run(cmd: string, args: string[], opts: SpawnSyncOptions): string {
-    const r = spawnSync(cmd, args, { encoding: "utf8", env: cleanEnv(), maxBuffer: 64 * 1024 * 1024, ...opts });
-    if (r.error) throw r.error;
-    assert.equal(r.status, 0, `${cmd} ${args.join(" ")} failed:\n${String(r.stdout)}\n${String(r.stderr)}`);
-    return String(r.stdout);
-}
+import { cleanEnv, pack, ROOT, run, type Manifest } from "./pack";
 
 // Runs in the consumer with plain `node`: the live StorageCluster read returns examples/storagecluster.yaml.
 const CONSUMER_SCRIPT = `"use strict";
@@ -102,35 +90,12 @@ describe("npm package", { timeout: 180_000 }, () => {
     let source: string;
     let entries: string[];
     let consumer: string;
-    let manifest: {
-        version: string;
-        main: string;
-        dependencies: Record<string, string>;
-        peerDependencies: Record<string, string>;
-        exports: Record<string, Record<string, string>>;
-    };
+    let manifest: Manifest;
 
     before(() => {
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "portworx-auth-pack-"));
-        // Packs a copy of the work tree (tests and all, so `files` is what keeps them out), leaving
-        // this repository's dist/ alone. The prepare script builds dist/ in the copy first.
-        source = path.join(tmp, "source");
-        const skip = new Set(["node_modules", ".git", "dist", "plan-out"]);
-        fs.cpSync(ROOT, source, {
-            recursive: true,
-            filter: (src) => !skip.has(path.basename(src)) && !src.endsWith(".tgz"),
-        });
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(source, "node_modules"));
-        assert.ok(fs.existsSync(path.join(source, "test", "package.test.ts")));
-        run("npm", ["pack", "--pack-destination", tmp, "--no-fund"], { cwd: source });
-        const tarballs = fs.readdirSync(tmp).filter((f) => f.endsWith(".tgz"));
-        assert.equal(tarballs.length, 1, tarballs.join(", "));
-        const tarball = path.join(tmp, tarballs[0]!);
-        entries = run("tar", ["-tzf", tarball], { cwd: tmp })
-            .split("\n")
-            .filter((l) => l !== "")
-            .map((l) => l.replace(/^package\//, ""));
-        manifest = JSON.parse(run("tar", ["-xzOf", tarball, "package/package.json"], { cwd: tmp }));
+        let tarball: string;
+        ({ source, tarball, entries, manifest } = pack(tmp));
 
         // Every dependency and peer the package declares, and nothing else, comes from here:
         // one that is used but not declared fails to resolve.
