@@ -230,3 +230,26 @@ export function desiredVolumes(s: Settings): Volume[] {
         },
     ];
 }
+
+/** Everything this configuration wants in the StorageCluster's lists and Stork's env, computed once per plan. */
+export interface Desired {
+    portworxEnv: EnvVar[];
+    storkEnv: EnvVar[];
+    autopilotEnv: EnvVar[];
+    volumes: Volume[];
+}
+
+/**
+ * The desired env and volumes of one configuration.
+ *
+ * @example
+ * desiredState(resolveSettings(args)).storkEnv; // [PX_SHARED_SECRET, PX_JWT_ISSUER, PX_AUTH_KEYS_REVISION]
+ */
+export function desiredState(s: Settings): Desired {
+    return {
+        portworxEnv: desiredPortworxEnv(s),
+        storkEnv: desiredStorkEnv(s),
+        autopilotEnv: desiredAutopilotEnv(s),
+        volumes: desiredVolumes(s),
+    };
+}

@@ -3,10 +3,8 @@
 import type * as YAMLModule from "yaml";
 import type { Settings } from "./settings";
 import {
-    desiredAutopilotEnv,
-    desiredPortworxEnv,
-    desiredStorkEnv,
-    desiredVolumes,
+    desiredState,
+    type Desired,
     OWNED_AUTOPILOT_ENV,
     OWNED_PX_ENV,
     OWNED_STORK_ENV,
@@ -218,7 +216,7 @@ export function keySecretManifest(s: Settings, k: KeySecret): Manifest {
 }
 
 /** Builds the token Secrets, the public keys ConfigMap and the Stork Deployment patch. */
-export function objectManifests(s: Settings): ObjectManifests {
+export function objectManifests(s: Settings, desired: Pick<Desired, "storkEnv">): ObjectManifests {
     const wiresDeployment = s.stork.mode === "deployment" && s.securityMode === "env";
     const storkPatch: Manifest | undefined = wiresDeployment
         ? {
@@ -229,7 +227,7 @@ export function objectManifests(s: Settings): ObjectManifests {
                   namespace: s.stork.namespace,
                   annotations: patchAnnotations(s),
               },
-              spec: { template: { spec: { containers: [{ name: s.stork.containerName, env: desiredStorkEnv(s) }] } } },
+              spec: { template: { spec: { containers: [{ name: s.stork.containerName, env: desired.storkEnv }] } } },
           }
         : undefined;
     const ss = s.selfSigned;
@@ -277,23 +275,17 @@ function liveStorkEntries(s: Settings, stork: LiveDeployment | null | undefined)
 }
 
 /** Deployment mode: the env is a map list, so only our names count; Stork rolls when one differs. */
-function storkDeploymentRestart(s: Settings, stork: LiveDeployment | null | undefined): string | undefined {
-    const want = desiredStorkEnv(s);
+function storkDeploymentRestart(
+    s: Settings,
+    stork: LiveDeployment | null | undefined,
+    want: EnvVar[],
+): string | undefined {
     const liveEnv = liveStorkEntries(s, stork);
     if (liveEnv === undefined) {
         return `Stork restarts if its Deployment's env differs from ${want.map((e) => e.name).join(", ") || "nothing of ours"} (the live Deployment was not given)`;
     }
     const change = listChange(liveEnv, want);
     return sameMultiset(liveEnv, want) ? undefined : `Stork restarts (its Deployment's env ${describe(change)})`;
-}
-
-/**
- * Deployment mode: whether Stork's live Deployment holds exactly our entries, by name and value.
- * A hand edit or removal of one, or a new key or revision, makes it false.
- */
-export function storkPatchSettled(s: Settings, stork: LiveDeployment | null | undefined): boolean {
-    const liveEnv = liveStorkEntries(s, stork);
-    return liveEnv !== undefined && sameMultiset(liveEnv, desiredStorkEnv(s));
 }
 
 /**
@@ -372,7 +364,12 @@ export function appsRotationNote(s: Settings): string {
 }
 
 /** Notes for the people running this update: rotation, turning auth on or off, paired clusters. */
-function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env: EnvVar[]): string[] {
+function notesFor(
+    s: Settings,
+    live: LiveStorageCluster | undefined | null,
+    env: EnvVar[],
+    desiredStork: EnvVar[],
+): string[] {
     const notes: string[] = [];
     const liveEnv = live?.spec?.env ?? [];
     const had = (n: string) => liveEnv.some((e) => e.name === n);
@@ -395,7 +392,7 @@ function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env:
             "Authorization turns off: every Portworx node restarts once; until the last one has, nodes that still require tokens refuse calls without one, and the StorageCluster may show Degraded. Stork restarts and sends no token.",
         );
     }
-    if (s.enabled && authBefore) notes.push(...switchNotes(s, live, env));
+    if (s.enabled && authBefore) notes.push(...switchNotes(s, live, env, desiredStork));
     const foreign = live ? hasForeignAuth(s, live) : undefined;
     if (s.enabled && foreign) {
         notes.push(
@@ -434,7 +431,12 @@ function notesFor(s: Settings, live: LiveStorageCluster | undefined | null, env:
 }
 
 /** Notes for a switch on a secured cluster that rolls pods or stops tokens from working. */
-function switchNotes(s: Settings, live: LiveStorageCluster | undefined | null, env: EnvVar[]): string[] {
+function switchNotes(
+    s: Settings,
+    live: LiveStorageCluster | undefined | null,
+    env: EnvVar[],
+    desiredStork: EnvVar[],
+): string[] {
     const notes: string[] = [];
     const liveEnv = live?.spec?.env ?? [];
     const has = (list: EnvVar[], n: string) => list.some((e) => e?.name === n);
@@ -450,7 +452,7 @@ function switchNotes(s: Settings, live: LiveStorageCluster | undefined | null, e
     }
     const issuer = (list: EnvVar[] | undefined) => list?.find((e) => e?.name === STORK_ENV.jwtIssuer)?.value;
     const liveStork = issuer(live?.spec?.stork?.env);
-    const wantStork = issuer(desiredStorkEnv(s));
+    const wantStork = issuer(desiredStork);
     if (s.stork.mode === "operator" && liveStork && wantStork && liveStork !== wantStork) {
         notes.push(
             `storkKeyPairing changes Stork's issuer from ${liveStork} to ${wantStork}: Stork restarts, and its calls are refused by nodes that have not restarted yet until the roll ends.`,
@@ -530,20 +532,20 @@ export function buildPlan(
     const keys = planKeys(s, live, stork, secretKeys);
     findings.push(...keys.findings);
 
-    const env = mergeByName<EnvVar>(liveEnv, desiredPortworxEnv(s), OWNED_PX_ENV);
-    const storkDesired = desiredStorkEnv(s);
+    const desired = desiredState(s);
+    const env = mergeByName<EnvVar>(liveEnv, desired.portworxEnv, OWNED_PX_ENV);
     const storkEnv = mergeByName<EnvVar>(
         liveStorkEnv,
-        s.stork.mode === "operator" ? storkDesired : [],
+        s.stork.mode === "operator" ? desired.storkEnv : [],
         OWNED_STORK_ENV,
     );
     // Autopilot only where the operator runs it; ours is removed wherever it is not wanted.
     const autopilotEnv = mergeByName<EnvVar>(
         liveAutopilotEnv,
-        spec.autopilot?.enabled === true ? desiredAutopilotEnv(s) : [],
+        spec.autopilot?.enabled === true ? desired.autopilotEnv : [],
         OWNED_AUTOPILOT_ENV,
     );
-    const volumes = mergeByName<Volume>(liveVolumes, desiredVolumes(s), OWNED_VOLUMES);
+    const volumes = mergeByName<Volume>(liveVolumes, desired.volumes, OWNED_VOLUMES);
 
     const patchSpec: Record<string, unknown> = {};
     const envField = listField(liveEnv, env);
@@ -574,9 +576,9 @@ export function buildPlan(
         spec: patchSpec,
     };
 
-    const { tokenSecrets, adminTokenSecret, publicKeys, storkPatch } = objectManifests(s);
+    const { tokenSecrets, adminTokenSecret, publicKeys, storkPatch, storageClasses, volumeSnapshotClass } =
+        objectManifests(s, desired);
     const keySecrets = keys.secrets.map((k) => keySecretManifest(s, k));
-    const { storageClasses, volumeSnapshotClass } = tenancyManifests(s.tenancy, LABELS);
 
     const changes = {
         env: listChange(liveEnv, env),
@@ -594,7 +596,7 @@ export function buildPlan(
     if (s.stork.mode === "operator" && !sameMultiset(liveStorkEnv, storkEnv)) {
         restarts.stork = `Stork restarts (the operator rebuilds its Deployment: spec.stork.env ${describe(changes.storkEnv)})`;
     } else if (storkPatch) {
-        restarts.stork = storkDeploymentRestart(s, stork);
+        restarts.stork = storkDeploymentRestart(s, stork, desired.storkEnv);
     }
     if (!sameMultiset(liveAutopilotEnv, autopilotEnv)) {
         restarts.autopilot = `Autopilot restarts (the operator rebuilds its Deployment: spec.autopilot.env ${describe(changes.autopilotEnv)})`;
@@ -615,11 +617,12 @@ export function buildPlan(
         ...(volumeSnapshotClass ? { volumeSnapshotClass } : {}),
         ...(publicKeys ? { publicKeys } : {}),
         storageClusterPatch,
-        ...(storkPatch ? { storkPatch, storkPatchSettled: storkPatchSettled(s, stork) } : {}),
+        // Settled: the live Deployment was read and holds exactly our entries, so nothing restarts Stork.
+        ...(storkPatch ? { storkPatch, storkPatchSettled: stork !== undefined && restarts.stork === undefined } : {}),
         changes,
         restarts,
         notes: [
-            ...pacedNotes([...notesFor(s, live, env), ...keyNotes(s, keys)], live),
+            ...pacedNotes([...notesFor(s, live, env, desired.storkEnv), ...keyNotes(s, keys)], live),
             ...tenancyNotes(s, live),
             ...(secretsInLists.length
                 ? [

@@ -15,7 +15,7 @@ import {
     type SecretRead,
 } from "./decision";
 import { ConfigError, fieldNamer, type FieldNamer } from "./errors";
-import { PUBLIC_KEY_FILES, storkKeyRole, type KeyRole } from "./env";
+import { desiredStorkEnv, PUBLIC_KEY_FILES, storkKeyRole, type KeyRole } from "./env";
 import { planKeys } from "./keys";
 import {
     keySecretIgnoreChanges,
@@ -505,7 +505,7 @@ export class PortworxAuth extends pulumi.ComponentResource {
         this.appsKey = keys.appsKey;
         this.storkKey = keys.storkKey;
         this.sharedSecret = keys.sharedSecret;
-        const objects = objectManifests(s);
+        const objects = objectManifests(s, { storkEnv: desiredStorkEnv(s) });
         const tokens = registerTokens(name, s, objects, now, this.sharedSecret, selfSigned, child, retained);
         this.tokens = tokens.tokens;
         registerTenancyClasses(name, objects, owner, child());
