@@ -488,37 +488,6 @@ export function resolveTenancy(args: TenancyArgs, ctx: TenancyContext): { tokens
     };
 }
 
-/**
- * The classes, for the registry of every object written (./writes.ts); cluster-scoped, so no namespace.
- *
- * @example
- * tenancyWrites(s.tenancy); // [{ kind: "StorageClass", namespace: "", name: "px-tenant", field: "storageClasses[0].name", ... }]
- */
-export function tenancyWrites(
-    t: Tenancy | undefined,
-): { kind: string; namespace: string; name: string; field: string; what: string }[] {
-    return [
-        ...(t?.storageClasses ?? []).map((c, i) => ({
-            kind: "StorageClass",
-            namespace: "",
-            name: c.name,
-            field: `storageClasses[${i}].name`,
-            what: `StorageClass ${c.name}`,
-        })),
-        ...(t?.volumeSnapshotClass
-            ? [
-                  {
-                      kind: "VolumeSnapshotClass",
-                      namespace: "",
-                      name: t.volumeSnapshotClass.name,
-                      field: "volumeSnapshotClass.name",
-                      what: "the VolumeSnapshotClass",
-                  },
-              ]
-            : []),
-    ];
-}
-
 /** A cluster-scoped object (no namespace). */
 export interface ClusterManifest {
     apiVersion: string;

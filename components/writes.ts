@@ -1,10 +1,13 @@
-// One registry of every object this project writes. Two Patch resources with one field manager on
-// the same object drop each other's fields on every apply, so no two writes may share an object.
-// Pure.
+// Every object this project writes, read off the plan's own builders (the key plan and the object
+// manifests), so the collision check sees exactly what a run writes. Two Patch resources with one
+// field manager on the same object drop each other's fields on every apply, so no two writes may
+// share an object. Pure.
 import type { Settings } from "./settings";
-import { SYSTEM_SECRET } from "./env";
+import { desiredStorkEnv } from "./env";
+import { planKeys, type KeySecret } from "./keys";
+import { objectManifests } from "./plan";
 import { ADMIN_TOKEN_SECRET } from "./tokens";
-import { TENANT_SECRET_NAME, tenancyWrites } from "./tenants";
+import { TENANT_SECRET_NAME } from "./tenants";
 
 /** Token Secrets the operator owns in its namespace in its own security mode (facts §2.2). */
 export const OPERATOR_TOKEN_SECRETS: readonly string[] = [ADMIN_TOKEN_SECRET, TENANT_SECRET_NAME];
@@ -20,38 +23,42 @@ export interface Write {
     what: string;
 }
 
+/** Each key Secret's argument and contents, in the order a collision is told: the fixed name first. */
+const KEY_SECRETS: Record<KeySecret["role"], { rank: number; field: string; what: string }> = {
+    "system-keys": { rank: 0, field: "secretName", what: "the system and apps keys" },
+    keys: { rank: 1, field: "secretName", what: "the shared secret" },
+    "stork-keys": { rank: 2, field: "stork.namespace", what: "the Stork key's copy for Stork" },
+};
+
 /** Every object this configuration writes, in a fixed order, including the operator's own in its mode. */
 export function writes(s: Settings): Write[] {
     const out: Write[] = [];
-    const secret = (namespace: string, name: string, field: string, what: string) =>
-        out.push({ kind: "Secret", namespace, name, field, what });
-    secret(s.namespace, SYSTEM_SECRET, "secretName", "the system and apps keys");
-    // In operator mode the operator reads the shared secret from secretName whatever the keys.
-    if ((s.selfSigned && s.selfSigned.sharedSecret !== "none") || s.securityMode === "operator") {
-        secret(s.namespace, s.secretName, "secretName", "the shared secret");
-    }
-    if (s.securityMode === "env" && s.stork.mode === "deployment" && s.stork.namespace !== s.namespace) {
-        secret(s.stork.namespace, s.secretName, "stork.namespace", "the Stork key's copy for Stork");
+    // Which key Secrets the key plan writes depends on the settings only, not on the cluster.
+    const keySecrets = [...planKeys(s, undefined).secrets].sort(
+        (a, b) => KEY_SECRETS[a.role].rank - KEY_SECRETS[b.role].rank,
+    );
+    for (const k of keySecrets) {
+        out.push({ kind: "Secret", namespace: k.namespace, name: k.name, ...KEY_SECRETS[k.role] });
     }
     if (s.securityMode === "operator") {
-        for (const n of OPERATOR_TOKEN_SECRETS) {
-            secret(s.namespace, n, "securityMode", "a token Secret the operator owns in its security mode");
+        for (const name of OPERATOR_TOKEN_SECRETS) {
+            out.push({
+                kind: "Secret",
+                namespace: s.namespace,
+                name,
+                field: "securityMode",
+                what: "a token Secret the operator owns in its security mode",
+            });
         }
     }
-    s.tokens.forEach((t) => secret(t.namespace, t.secretName, t.field, `token ${t.name}`));
-    if (s.securityMode === "env" && s.tokens.some((t) => t.name === "admin")) {
-        secret(s.namespace, ADMIN_TOKEN_SECRET, "adminToken", "the admin token for storkctl");
-    }
-    out.push(...tenancyWrites(s.tenancy));
-    if (s.selfSigned?.rsaPublicKey || s.selfSigned?.ecdsaPublicKey) {
-        out.push({
-            kind: "ConfigMap",
-            namespace: s.namespace,
-            name: s.publicKeysConfigMapName,
-            field: "publicKeysConfigMapName",
-            what: "the public keys",
-        });
-    }
+    const o = objectManifests(s, { storkEnv: desiredStorkEnv(s) });
+    const at = (m: { kind: string; metadata: { name: string; namespace?: string } }, field: string, what: string) =>
+        out.push({ kind: m.kind, namespace: m.metadata.namespace ?? "", name: m.metadata.name, field, what });
+    o.tokenSecrets.forEach((m, i) => at(m, s.tokens[i]!.field, `token ${s.tokens[i]!.name}`));
+    if (o.adminTokenSecret) at(o.adminTokenSecret, "adminToken", "the admin token for storkctl");
+    o.storageClasses.forEach((m, i) => at(m, `storageClasses[${i}].name`, `StorageClass ${m.metadata.name}`));
+    if (o.volumeSnapshotClass) at(o.volumeSnapshotClass, "volumeSnapshotClass.name", "the VolumeSnapshotClass");
+    if (o.publicKeys) at(o.publicKeys, "publicKeysConfigMapName", "the public keys");
     return out;
 }
 
