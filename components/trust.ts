@@ -2,7 +2,6 @@
 // every check on them. Plain values are checked by `resolveSelfSigned`/`resolveOidc`; values that
 // may be unknown at preview (supplied secrets, PEM text) by `checkSuppliedValues` once known. Pure.
 import * as crypto from "node:crypto";
-import * as jose from "jose";
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./errors";
 import { oneOf, word } from "./names";
@@ -362,6 +361,8 @@ export async function checkPublicKey(pem: string, kind: "rsa" | "ecdsa", field: 
         );
     }
     const alg = keyAlg(key, field);
+    // Loaded here, not at the top: a program without public keys never pays jose's load.
+    const jose = await import("jose");
     try {
         await jose.importSPKI(pem.trim(), alg);
     } catch {

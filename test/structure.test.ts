@@ -80,6 +80,21 @@ describe("components/ and cli/", () => {
         assert.equal(cycle, undefined, `import cycle: ${cycle?.join(" → ")}`);
     });
 
+    test("load jose only when a token is verified or a public key checked: a program without them never pays its load", () => {
+        for (const dir of DIRS) {
+            for (const f of fs.readdirSync(path.join(ROOT, dir)).filter((x) => x.endsWith(".ts"))) {
+                const eager = /^\s*import\s+(?!type\b)[^;]*?\bfrom\s+"jose"/ms.test(
+                    fs.readFileSync(path.join(ROOT, dir, f), "utf8"),
+                );
+                assert.equal(
+                    eager,
+                    false,
+                    `${dir}/${f} imports jose at load; use await import("jose") where it is needed`,
+                );
+            }
+        }
+    });
+
     test("the cycle finder finds cycles, including through type-only and multi-line imports", () => {
         const a =
             'import type {\n    X,\n    Y,\n} from "./b";\nexport { Z } from "./c";\n' +
