@@ -52,3 +52,28 @@ export function pack(tmp: string): { source: string; tarball: string; entries: s
     const manifest = JSON.parse(run("tar", ["-xzOf", tarball, "package/package.json"], { cwd: tmp })) as Manifest;
     return { source, tarball, entries, manifest };
 }
+
+/**
+ * JavaScript for a consumer's script: the mock engine, with the live StorageCluster read returning
+ * `live` and every registration's type pushed to `registered` (both declared by the script).
+ */
+export const CONSUMER_MOCKS = `    await pulumi.runtime.setMocks(
+        {
+            newResource(args) {
+                registered.push(args.type);
+                if (args.id) return { id: args.id, state: live };
+                if (args.type === "random:index/randomBytes:RandomBytes") {
+                    const hex = "ab".repeat(32);
+                    return { id: args.name, state: { ...args.inputs, hex, base64: Buffer.from(hex, "hex").toString("base64") } };
+                }
+                return { id: args.name + "-id", state: args.inputs };
+            },
+            call(args) {
+                throw new Error("unexpected call " + args.token);
+            },
+        },
+        "consumer",
+        "test",
+        false,
+    );
+`;

@@ -14,7 +14,7 @@ import * as grpc from "@grpc/grpc-js";
 import * as YAML from "yaml";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import { GetSchemaRequest } from "@pulumi/pulumi/proto/provider_pb";
-import { cleanEnv, pack, ROOT, run, type Manifest } from "./pack";
+import { cleanEnv, CONSUMER_MOCKS, pack, ROOT, run, type Manifest } from "./pack";
 
 // Runs in the consumer with plain `node`: the live StorageCluster read returns examples/storagecluster.yaml.
 const CONSUMER_SCRIPT = `"use strict";
@@ -24,26 +24,7 @@ const pulumi = require("@pulumi/pulumi");
 async function main() {
     const live = JSON.parse(fs.readFileSync("live.json", "utf8"));
     const registered = [];
-    await pulumi.runtime.setMocks(
-        {
-            newResource(args) {
-                registered.push(args.type);
-                if (args.id) return { id: args.id, state: live };
-                if (args.type === "random:index/randomBytes:RandomBytes") {
-                    const hex = "ab".repeat(32);
-                    return { id: args.name, state: { ...args.inputs, hex, base64: Buffer.from(hex, "hex").toString("base64") } };
-                }
-                return { id: args.name + "-id", state: args.inputs };
-            },
-            call(args) {
-                throw new Error("unexpected call " + args.token);
-            },
-        },
-        "consumer",
-        "test",
-        false,
-    );
-    const lib = require("portworx-auth");
+${CONSUMER_MOCKS}    const lib = require("portworx-auth");
     const auth = new lib.PortworxAuth("px", {
         namespace: "portworx",
         storageClusterName: "px-cluster",

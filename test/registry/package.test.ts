@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import * as YAML from "yaml";
-import { pack, ROOT, run, type Manifest } from "../pack";
+import { CONSUMER_MOCKS, pack, ROOT, run, type Manifest } from "../pack";
 
 const PEERS = ["@pulumi/pulumi", "@pulumi/kubernetes", "@pulumi/random"] as const;
 
@@ -20,27 +20,8 @@ const k8s = require("@pulumi/kubernetes");
 
 async function main() {
     const live = JSON.parse(fs.readFileSync("live.json", "utf8"));
-    let registered = 0;
-    await pulumi.runtime.setMocks(
-        {
-            newResource(args) {
-                registered++;
-                if (args.id) return { id: args.id, state: live };
-                if (args.type === "random:index/randomBytes:RandomBytes") {
-                    const hex = "ab".repeat(32);
-                    return { id: args.name, state: { ...args.inputs, hex, base64: Buffer.from(hex, "hex").toString("base64") } };
-                }
-                return { id: args.name + "-id", state: args.inputs };
-            },
-            call(args) {
-                throw new Error("unexpected call " + args.token);
-            },
-        },
-        "consumer",
-        "test",
-        false,
-    );
-    // The dependencies the engine is sent for each registration, by name.
+    const registered = [];
+${CONSUMER_MOCKS}    // The dependencies the engine is sent for each registration, by name.
     const deps = {};
     const monitor = pulumi.runtime.getMonitor();
     const register = monitor.registerResource.bind(monitor);
@@ -62,8 +43,8 @@ async function main() {
     let seen = -1;
     for (let quiet = 0; quiet < 50; ) {
         await new Promise((r) => setImmediate(r));
-        quiet = registered === seen ? quiet + 1 : 0;
-        seen = registered;
+        quiet = registered.length === seen ? quiet + 1 : 0;
+        seen = registered.length;
     }
     const out = {
         versions: Object.fromEntries(
