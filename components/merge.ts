@@ -64,13 +64,24 @@ export function listChange<T extends Named>(before: readonly T[] | undefined, af
     };
 }
 
-/** JSON with object keys sorted, so equal values compare equal whatever their key order. */
+/**
+ * JSON with object keys sorted, so equal values compare equal whatever their key order. Written out
+ * by hand: a replacer that rebuilds every object costs about a third of a plan's time.
+ */
 export function canonicalJson(value: unknown): string {
-    return JSON.stringify(value, (_k, v: unknown) =>
-        v && typeof v === "object" && !Array.isArray(v)
-            ? Object.fromEntries(
-                  Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
-              )
-            : v,
-    );
+    return canonical(value) ?? "undefined";
+}
+
+/** As JSON.stringify for JSON data: undefined, functions and symbols are left out of objects, null in arrays. */
+function canonical(v: unknown): string | undefined {
+    if (v === null) return "null";
+    if (typeof v !== "object") return typeof v === "function" || typeof v === "symbol" ? undefined : JSON.stringify(v);
+    if (Array.isArray(v)) return `[${v.map((x) => canonical(x) ?? "null").join(",")}]`;
+    const o = v as Record<string, unknown>;
+    const fields: string[] = [];
+    for (const k of Object.keys(o).sort()) {
+        const s = canonical(o[k]);
+        if (s !== undefined) fields.push(`${JSON.stringify(k)}:${s}`);
+    }
+    return `{${fields.join(",")}}`;
 }

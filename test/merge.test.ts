@@ -94,3 +94,24 @@ test("canonicalJson ignores key order only", () => {
     assert.equal(canonicalJson({ b: 1, a: { d: 2, c: 3 } }), canonicalJson({ a: { c: 3, d: 2 }, b: 1 }));
     assert.notEqual(canonicalJson([1, 2]), canonicalJson([2, 1]));
 });
+
+test("canonicalJson reads values as JSON does: unset fields left out, unset array items null", () => {
+    const samples: unknown[] = [
+        { name: "A", value: "1", valueFrom: undefined },
+        { name: "A", value: "1" },
+        [undefined, 1],
+        [null, 1],
+        { 'a"b': "é", n: 1.5, t: true, z: null, l: [{ y: 1, x: 2 }] },
+    ];
+    for (const x of samples) {
+        const sorted = JSON.stringify(x, (_k, v: unknown) =>
+            v && typeof v === "object" && !Array.isArray(v)
+                ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([p], [q]) => (p < q ? -1 : 1)))
+                : v,
+        );
+        assert.deepEqual(JSON.parse(canonicalJson(x)), JSON.parse(sorted));
+        assert.equal(canonicalJson(x), sorted);
+    }
+    assert.equal(canonicalJson(samples[0]), canonicalJson(samples[1]));
+    assert.equal(canonicalJson(samples[2]), canonicalJson(samples[3]));
+});
