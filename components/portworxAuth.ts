@@ -72,8 +72,9 @@ function base64(value: string): string {
  */
 function joined<T>(
     inputs: (pulumi.Input<unknown> | undefined)[],
-    f: (values: unknown[]) => pulumi.Input<T>,
+    f: (values: unknown[]) => pulumi.Input<T> | Promise<pulumi.Output<T>>,
 ): pulumi.Output<T> {
+    // An apply awaits its callback and lifts an Output it returns, a promised one too.
     const step = (i: number, acc: unknown[]): pulumi.Input<T> => {
         for (; i < inputs.length; i++) {
             const v = inputs[i];
@@ -82,15 +83,15 @@ function joined<T>(
             if (o) return (o as pulumi.Output<unknown>).apply((x) => step(i + 1, [...acc, x])) as pulumi.Output<T>;
             acc = [...acc, v];
         }
-        return f(acc);
+        return f(acc) as pulumi.Input<T>;
     };
     const out = step(0, []);
     return pulumi.Output.isInstance(out) ? (out as pulumi.Output<T>) : (pulumi.output(out as T) as pulumi.Output<T>);
 }
 
 /**
- * A promise that settles with an Output, known or not, and fails with it. Children wait for it in
- * `dependsOn`: an Output there costs every child one more apply and a walk of its resources. Every
+ * A promise of an Output's value (undefined while unknown) that fails with it. Children wait for it
+ * in `dependsOn`: an Output there costs every child one more apply and a walk of its resources. Every
  * Output has a `promise()` (the SDK serializes with it), though its typings leave it out.
  */
 function settled(o: pulumi.Output<unknown>): Promise<unknown> {
@@ -141,8 +142,13 @@ function readAndDecide(
     const checks = registerClusterChecks(name, tenancyChecks(s.tenancy, owner), { parent });
     const reads: pulumi.Resource[] = [live, ...(storkLive ? [storkLive] : []), ...(checks ? [checks] : [])];
     const secretReads: pulumi.Resource[] = [];
-    const liveFields = [live.metadata, live.spec, live.status, storkLive?.metadata, storkLive?.spec];
-    const decided = joined<() => Decision>(liveFields, ([metadata, spec, status, storkMetadata, storkSpec]) => {
+    // One apply per read: a read's fields resolve together, from one response, with one dependency.
+    const decided = joined<() => Decision>([live.spec, storkLive?.spec], async ([spec, storkSpec]) => {
+        const [metadata, status, storkMetadata] = await Promise.all([
+            settled(live.metadata),
+            settled(live.status),
+            storkLive && settled(storkLive.metadata),
+        ]);
         const kind = "StorageCluster";
         const cluster = { apiVersion: STORAGE_CLUSTER_API_VERSION, kind, metadata, spec, status } as LiveStorageCluster;
         const stork = storkLive && ({ metadata: storkMetadata, spec: storkSpec } as LiveDeployment);
