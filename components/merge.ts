@@ -66,7 +66,7 @@ export function listChange<T extends Named>(before: readonly T[] | undefined, af
 
 /**
  * JSON with object keys sorted, so equal values compare equal whatever their key order. Written out
- * by hand: a replacer that rebuilds every object costs about a third of a plan's time.
+ * by hand: a replacer that rebuilds every object took up to a third of a plan's time.
  */
 export function canonicalJson(value: unknown): string {
     return canonical(value) ?? "undefined";
